@@ -1,0 +1,61 @@
+package fakenode_test
+
+import (
+	"fmt"
+	"runtime"
+	"testing"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/kubesim/kubesim/testkit"
+)
+
+// BenchmarkThousandPodsReady creates 1,000 pods (nginx, no command) on 10
+// simulated nodes, spread by the scheduler, and runs the cluster until all
+// are Running and Ready: creation, scheduling, image pulls, starts, status
+// and events, end to end. It also reports the heap held per running pod.
+func BenchmarkThousandPodsReady(b *testing.B) {
+	const pods = 1000
+	var heapPerPod float64
+	for b.Loop() {
+		b.StopTimer()
+		env := testkit.Start(b, testkit.WithNodes(10))
+		env.Settle()
+		runtime.GC()
+		var before runtime.MemStats
+		runtime.ReadMemStats(&before)
+		b.StartTimer()
+		for i := 0; i < pods; i++ {
+			p := nginxPod(fmt.Sprintf("web-%d", i), "")
+			if _, err := env.Client().CoreV1().Pods("default").Create(ctx, p, metav1.CreateOptions{}); err != nil {
+				b.Fatal(err)
+			}
+		}
+		env.Advance(2 * time.Second) // the image pull
+		b.StopTimer()
+		list, err := env.Client().CoreV1().Pods("default").List(ctx, metav1.ListOptions{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		ready := 0
+		for _, p := range list.Items {
+			for _, c := range p.Status.Conditions {
+				if c.Type == corev1.PodReady && c.Status == corev1.ConditionTrue {
+					ready++
+				}
+			}
+		}
+		if ready != pods {
+			b.Fatalf("%d of %d pods ready", ready, pods)
+		}
+		list = nil
+		runtime.GC()
+		var after runtime.MemStats
+		runtime.ReadMemStats(&after)
+		heapPerPod = float64(after.HeapAlloc-before.HeapAlloc) / pods
+		b.StartTimer()
+	}
+	b.ReportMetric(heapPerPod, "heap-B/pod")
+}

@@ -1,0 +1,195 @@
+package fakenode
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/equality"
+	utilclock "k8s.io/utils/clock"
+
+	"github.com/kubesim/kubesim/fakenode/kubeletstatus"
+)
+
+// podWorker is the kubelet's worker for one pod: every change (a new
+// version of the pod, a process exit, a timer) kicks it, and it runs sync
+// until nothing is pending. A pod with nothing to do has no goroutine.
+type podWorker struct {
+	node *Node
+	uid  string
+
+	// sched guards the sync loop's bookkeeping; it is never held while
+	// mu is wanted, so processes may kick from within a signal.
+	sched    sync.Mutex
+	pending  bool
+	running  bool
+	finished bool // the worker is done with the pod for good
+
+	mu        sync.Mutex  // guards the pod's state, held for a whole sync
+	pod       *corev1.Pod // newest version from the API server
+	deleted   bool        // the API object is gone
+	sandbox   bool
+	podIP     string
+	startTime time.Time
+
+	init       []*ctr
+	containers []*ctr
+
+	terminating    bool // killing the containers: deletion, deadline, eviction or completion
+	terminal       bool // the containers are stopped for good
+	deadlineHit    bool
+	evict          *kubeletstatus.Eviction
+	deletionIssued bool
+	graceTimer     utilclock.Timer
+	graceDeadline  time.Time
+	deadlineTimer  utilclock.Timer
+	resyncTimer    utilclock.Timer
+	volumeTimer    utilclock.Timer
+	volumes        *podVolumes
+	volumesSynced  time.Time
+	mountWarned    map[string]time.Time
+
+	cached   *corev1.PodStatus // the status manager's cache
+	lastSent *corev1.PodStatus // the status last written to the API
+}
+
+func newPodWorker(n *Node, pod *corev1.Pod) *podWorker {
+	w := &podWorker{node: n, uid: string(pod.UID), pod: pod, mountWarned: map[string]time.Time{}}
+	for i := range pod.Spec.InitContainers {
+		w.init = append(w.init, newCtr(w, &pod.Spec.InitContainers[i], true))
+	}
+	for i := range pod.Spec.Containers {
+		w.containers = append(w.containers, newCtr(w, &pod.Spec.Containers[i], false))
+	}
+	return w
+}
+
+// podChanged hands a new version of a pod to its worker, creating the
+// worker for a pod the node has not seen.
+func (n *Node) podChanged(pod *corev1.Pod, deleted bool) {
+	n.mu.Lock()
+	if !n.running {
+		n.mu.Unlock()
+		return
+	}
+	w, ok := n.pods[string(pod.UID)]
+	if !ok {
+		if deleted || isTerminal(pod) {
+			n.mu.Unlock()
+			return
+		}
+		w = newPodWorker(n, pod)
+		n.pods[string(pod.UID)] = w
+		n.mu.Unlock()
+		w.kick()
+		return
+	}
+	n.mu.Unlock()
+	w.update(pod, deleted)
+}
+
+func isTerminal(pod *corev1.Pod) bool {
+	return pod.Status.Phase == corev1.PodSucceeded || pod.Status.Phase == corev1.PodFailed
+}
+
+// update takes a new version of the pod. As the kubelet's pod config does,
+// it syncs only when something but the status changed: the kubelet's own
+// status writes come back this way.
+func (w *podWorker) update(pod *corev1.Pod, deleted bool) {
+	w.mu.Lock()
+	changed := deleted || w.pod == nil || !statusOnlyChange(w.pod, pod)
+	w.pod = pod
+	w.deleted = w.deleted || deleted
+	w.refreshSpecsLocked()
+	w.mu.Unlock()
+	if changed {
+		w.kick()
+	}
+}
+
+// statusOnlyChange reports whether two versions of a pod differ in their
+// status only.
+func statusOnlyChange(old, pod *corev1.Pod) bool {
+	return equality.Semantic.DeepEqual(old.Spec, pod.Spec) &&
+		equality.Semantic.DeepEqual(old.Labels, pod.Labels) &&
+		equality.Semantic.DeepEqual(old.Annotations, pod.Annotations) &&
+		old.DeletionTimestamp.Equal(pod.DeletionTimestamp)
+}
+
+// refreshSpecsLocked points the container records at the newest spec.
+func (w *podWorker) refreshSpecsLocked() {
+	for i, c := range w.init {
+		if i < len(w.pod.Spec.InitContainers) {
+			c.spec = &w.pod.Spec.InitContainers[i]
+		}
+	}
+	for i, c := range w.containers {
+		if i < len(w.pod.Spec.Containers) {
+			c.spec = &w.pod.Spec.Containers[i]
+		}
+	}
+}
+
+// kick makes the worker sync soon. It is safe from any goroutine,
+// including timer callbacks: the work is counted as in flight before kick
+// returns.
+func (w *podWorker) kick() {
+	w.sched.Lock()
+	if w.finished {
+		w.sched.Unlock()
+		return
+	}
+	w.pending = true
+	if w.running {
+		w.sched.Unlock()
+		return
+	}
+	w.running = true
+	w.sched.Unlock()
+	w.node.fleet.goTracked(w.loop)
+}
+
+func (w *podWorker) loop(ctx context.Context) {
+	for {
+		w.sched.Lock()
+		if !w.pending || w.finished || ctx.Err() != nil {
+			w.running = false
+			w.sched.Unlock()
+			return
+		}
+		w.pending = false
+		w.sched.Unlock()
+		w.sync(ctx)
+	}
+}
+
+// after kicks the worker once d of virtual time has passed.
+func (w *podWorker) after(d time.Duration) utilclock.Timer {
+	return w.node.fleet.clock.AfterFunc(d, w.kick)
+}
+
+func (w *podWorker) now() time.Time { return w.node.fleet.clock.Now() }
+
+// stopLocked kills every process and cancels every timer: the node
+// crashed, or the pod is gone.
+func (w *podWorker) stopLocked() {
+	w.sched.Lock()
+	w.finished = true
+	w.sched.Unlock()
+	for _, c := range w.all() {
+		c.stopTimers()
+		if c.proc != nil {
+			c.proc.signal(sigKill)
+		}
+	}
+	for _, t := range []utilclock.Timer{w.graceTimer, w.deadlineTimer, w.resyncTimer, w.volumeTimer} {
+		if t != nil {
+			t.Stop()
+		}
+	}
+}
+
+func (w *podWorker) all() []*ctr {
+	return append(append([]*ctr{}, w.init...), w.containers...)
+}

@@ -1,0 +1,336 @@
+package fakenode
+
+import (
+	"context"
+	"fmt"
+	"io/fs"
+	"path"
+	"sort"
+	"strings"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+
+	"github.com/kubesim/kubesim/fakenode/memfs"
+)
+
+// volumeSync is how often the kubelet brings configMap, secret and
+// downward API volumes up to date (its sync period plus the ConfigMap
+// cache's TTL, about a minute).
+const volumeSync = time.Minute
+
+// podVolumes are the volumes of one pod, set up once, shared by its
+// containers (an emptyDir written by one container is seen by the others).
+type podVolumes struct {
+	vols map[string]*memfs.Volume
+}
+
+// setUpVolumes creates the pod's volumes and fills those with content.
+func (w *podWorker) setUpVolumes(ctx context.Context) error {
+	if w.volumes != nil {
+		return nil
+	}
+	pv := &podVolumes{vols: map[string]*memfs.Volume{}}
+	for _, v := range w.pod.Spec.Volumes {
+		vol, err := w.volumeFor(v)
+		if err != nil {
+			return err
+		}
+		pv.vols[v.Name] = vol
+	}
+	w.volumes = pv
+	w.refreshVolumes(ctx)
+	w.volumeTimer = w.after(volumeSync)
+	return nil
+}
+
+// volumeFor returns the volume behind a pod volume: a new one for most,
+// the node's for hostPath, the claim's for a persistentVolumeClaim (so
+// data outlives the pod, as on a real disk).
+func (w *podWorker) volumeFor(v corev1.Volume) (*memfs.Volume, error) {
+	f := w.node.fleet
+	switch {
+	case v.HostPath != nil:
+		return w.node.hostPathVolume(v.HostPath.Path), nil
+	case v.PersistentVolumeClaim != nil:
+		return f.claimVolume(w.pod.Namespace, v.PersistentVolumeClaim.ClaimName), nil
+	}
+	return memfs.NewVolume(f.clock), nil
+}
+
+// refreshVolumes writes the current content of configMap, secret,
+// downwardAPI and projected volumes, as the kubelet's periodic sync does.
+func (w *podWorker) refreshVolumes(ctx context.Context) {
+	for _, v := range w.pod.Spec.Volumes {
+		vol := w.volumes.vols[v.Name]
+		entries, ok := w.volumeContent(ctx, v)
+		if ok {
+			_ = vol.Replace(atomicLayout(entries, w.now()))
+		}
+	}
+}
+
+// volumeContent is the files of a volume that has content.
+func (w *podWorker) volumeContent(ctx context.Context, v corev1.Volume) (map[string]memfs.Entry, bool) {
+	switch {
+	case v.ConfigMap != nil:
+		files := map[string]memfs.Entry{}
+		if cm, err := w.configMap(ctx, v.ConfigMap.Name); err == nil {
+			data := map[string][]byte{}
+			for k, s := range cm.Data {
+				data[k] = []byte(s)
+			}
+			for k, b := range cm.BinaryData {
+				data[k] = b
+			}
+			addKeys(files, data, v.ConfigMap.Items, v.ConfigMap.DefaultMode)
+		}
+		return files, true
+	case v.Secret != nil:
+		files := map[string]memfs.Entry{}
+		if s, err := w.secret(ctx, v.Secret.SecretName); err == nil {
+			addKeys(files, s.Data, v.Secret.Items, v.Secret.DefaultMode)
+		}
+		return files, true
+	case v.DownwardAPI != nil:
+		files := map[string]memfs.Entry{}
+		w.addDownward(files, v.DownwardAPI.Items, v.DownwardAPI.DefaultMode)
+		return files, true
+	case v.Projected != nil:
+		return w.projected(ctx, v.Projected), true
+	}
+	return nil, false
+}
+
+func (w *podWorker) projected(ctx context.Context, p *corev1.ProjectedVolumeSource) map[string]memfs.Entry {
+	files := map[string]memfs.Entry{}
+	for _, src := range p.Sources {
+		switch {
+		case src.ConfigMap != nil:
+			if cm, err := w.configMap(ctx, src.ConfigMap.Name); err == nil {
+				data := map[string][]byte{}
+				for k, s := range cm.Data {
+					data[k] = []byte(s)
+				}
+				addKeys(files, data, src.ConfigMap.Items, p.DefaultMode)
+			}
+		case src.Secret != nil:
+			if s, err := w.secret(ctx, src.Secret.Name); err == nil {
+				addKeys(files, s.Data, src.Secret.Items, p.DefaultMode)
+			}
+		case src.DownwardAPI != nil:
+			w.addDownward(files, src.DownwardAPI.Items, p.DefaultMode)
+		case src.ServiceAccountToken != nil:
+			files[src.ServiceAccountToken.Path] = memfs.Entry{Data: []byte(w.serviceAccountToken(src.ServiceAccountToken)), Mode: fileMode(p.DefaultMode)}
+		}
+	}
+	return files
+}
+
+// serviceAccountToken is a stand-in for a projected token: a JWT-shaped
+// string naming the pod and its service account (kubesim does not sign
+// tokens).
+func (w *podWorker) serviceAccountToken(p *corev1.ServiceAccountTokenProjection) string {
+	sa := w.pod.Spec.ServiceAccountName
+	if sa == "" {
+		sa = "default"
+	}
+	return fmt.Sprintf("kubesim.system:serviceaccount:%s:%s.%s", w.pod.Namespace, sa, w.pod.UID)
+}
+
+func addKeys(files map[string]memfs.Entry, data map[string][]byte, items []corev1.KeyToPath, defaultMode *int32) {
+	if len(items) == 0 {
+		for k, b := range data {
+			files[k] = memfs.Entry{Data: b, Mode: fileMode(defaultMode)}
+		}
+		return
+	}
+	for _, it := range items {
+		b, ok := data[it.Key]
+		if !ok {
+			continue
+		}
+		mode := defaultMode
+		if it.Mode != nil {
+			mode = it.Mode
+		}
+		files[it.Path] = memfs.Entry{Data: b, Mode: fileMode(mode)}
+	}
+}
+
+func (w *podWorker) addDownward(files map[string]memfs.Entry, items []corev1.DownwardAPIVolumeFile, defaultMode *int32) {
+	for _, it := range items {
+		var val string
+		var err error
+		switch {
+		case it.FieldRef != nil:
+			val, err = w.fieldValue(it.FieldRef.FieldPath)
+		case it.ResourceFieldRef != nil:
+			var c *ctr
+			for _, x := range w.all() {
+				if x.spec.Name == it.ResourceFieldRef.ContainerName {
+					c = x
+				}
+			}
+			if c == nil {
+				continue
+			}
+			val, err = w.resourceValue(c, it.ResourceFieldRef)
+		}
+		if err != nil {
+			continue
+		}
+		mode := defaultMode
+		if it.Mode != nil {
+			mode = it.Mode
+		}
+		files[it.Path] = memfs.Entry{Data: []byte(val), Mode: fileMode(mode)}
+	}
+}
+
+func fileMode(m *int32) fs.FileMode {
+	if m == nil {
+		return 0o644
+	}
+	return fs.FileMode(*m) & fs.ModePerm
+}
+
+// atomicLayout lays out a volume's files the way the kubelet's atomic
+// writer does: the files in a timestamped directory, a ..data link to it,
+// and a link per top-level name into ..data.
+func atomicLayout(files map[string]memfs.Entry, now time.Time) []memfs.Entry {
+	dir := "..0" + now.UTC().Format("2006_01_02_15_04_05.000000000")
+	var out []memfs.Entry
+	top := map[string]bool{}
+	names := make([]string, 0, len(files))
+	for p := range files {
+		names = append(names, p)
+	}
+	sort.Strings(names)
+	for _, p := range names {
+		e := files[p]
+		e.Path = dir + "/" + strings.TrimPrefix(p, "/")
+		out = append(out, e)
+		top[strings.SplitN(strings.TrimPrefix(p, "/"), "/", 2)[0]] = true
+	}
+	out = append(out, memfs.Entry{Path: "..data", Mode: fs.ModeSymlink, Target: dir})
+	for t := range top {
+		out = append(out, memfs.Entry{Path: t, Mode: fs.ModeSymlink, Target: path.Join("..data", t)})
+	}
+	return out
+}
+
+// containerFS builds a container's filesystem for one run: a fresh root
+// (as a new writable layer) with the pod's volumes mounted, /etc/hosts,
+// /etc/hostname and /etc/resolv.conf as the kubelet writes them.
+func (w *podWorker) containerFS(c *ctr) (*memfs.FS, error) {
+	f := memfs.New(w.node.fleet.clock)
+	for _, m := range c.spec.VolumeMounts {
+		vol := w.volumes.vols[m.Name]
+		if vol == nil {
+			return nil, fmt.Errorf("volume %q not found", m.Name)
+		}
+		ro := m.ReadOnly || readOnlyVolume(w.pod, m.Name)
+		if err := f.Mount(m.MountPath, vol, memfs.MountOptions{SubPath: m.SubPath, ReadOnly: ro}); err != nil {
+			return nil, fmt.Errorf("mount %s at %s: %w", m.Name, m.MountPath, err)
+		}
+	}
+	hostname := w.hostname()
+	_ = f.MkdirAll("/etc", 0o755)
+	_ = f.WriteFile("/etc/hostname", []byte(hostname+"\n"), 0o644)
+	_ = f.WriteFile("/etc/hosts", []byte(w.hostsFile(hostname)), 0o644)
+	_ = f.WriteFile("/etc/resolv.conf", []byte(w.resolvConf()), 0o644)
+	if p := c.spec.TerminationMessagePath; p != "" {
+		_ = f.MkdirAll(path.Dir(p), 0o755)
+		_ = f.WriteFile(p, nil, 0o666)
+	}
+	if c.spec.WorkingDir != "" {
+		_ = f.MkdirAll(c.spec.WorkingDir, 0o755)
+	}
+	return f, nil
+}
+
+// readOnlyVolume: configMap, secret, downwardAPI and projected volumes are
+// mounted read-only.
+func readOnlyVolume(pod *corev1.Pod, name string) bool {
+	for _, v := range pod.Spec.Volumes {
+		if v.Name == name {
+			return v.ConfigMap != nil || v.Secret != nil || v.DownwardAPI != nil || v.Projected != nil
+		}
+	}
+	return false
+}
+
+// hostname is the pod's hostname: spec.hostname or its name, with the
+// subdomain for the FQDN in /etc/hosts.
+func (w *podWorker) hostname() string {
+	if w.pod.Spec.Hostname != "" {
+		return w.pod.Spec.Hostname
+	}
+	name := w.pod.Name
+	if len(name) > 63 {
+		name = name[:63]
+	}
+	return name
+}
+
+func (w *podWorker) hostsFile(hostname string) string {
+	var b strings.Builder
+	b.WriteString("# Kubernetes-managed hosts file.\n127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n" +
+		"fe00::0\tip6-localnet\nfe00::0\tip6-mcastprefix\nfe00::1\tip6-allnodes\nfe00::2\tip6-allrouters\n")
+	if w.pod.Spec.Subdomain != "" {
+		fmt.Fprintf(&b, "%s\t%s.%s.%s.svc.%s\t%s\n", w.podIP, hostname, w.pod.Spec.Subdomain, w.pod.Namespace, clusterDomain, hostname)
+	} else {
+		fmt.Fprintf(&b, "%s\t%s\n", w.podIP, hostname)
+	}
+	if len(w.pod.Spec.HostAliases) > 0 {
+		b.WriteString("\n# Entries added by HostAliases.\n")
+		for _, a := range w.pod.Spec.HostAliases {
+			fmt.Fprintf(&b, "%s\t%s\n", a.IP, strings.Join(a.Hostnames, "\t"))
+		}
+	}
+	return b.String()
+}
+
+// clusterDomain and clusterDNS are kubeadm's defaults.
+const (
+	clusterDomain = "cluster.local"
+	clusterDNS    = "10.96.0.10"
+)
+
+func (w *podWorker) resolvConf() string {
+	ns := w.pod.Namespace
+	return fmt.Sprintf("search %s.svc.%s svc.%s %s\nnameserver %s\noptions ndots:5\n", ns, clusterDomain, clusterDomain, clusterDomain, clusterDNS)
+}
+
+// hostPathVolume is the node's directory at path, shared by its pods.
+func (n *Node) hostPathVolume(p string) *memfs.Volume {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if n.hostPaths == nil {
+		n.hostPaths = map[string]*memfs.Volume{}
+	}
+	v, ok := n.hostPaths[p]
+	if !ok {
+		v = memfs.NewVolume(n.fleet.clock)
+		n.hostPaths[p] = v
+	}
+	return v
+}
+
+// claimVolume is the data of a claim, kept by the fleet as a disk would
+// keep it across pods.
+func (f *Fleet) claimVolume(ns, claim string) *memfs.Volume {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.claims == nil {
+		f.claims = map[string]*memfs.Volume{}
+	}
+	key := ns + "/" + claim
+	v, ok := f.claims[key]
+	if !ok {
+		v = memfs.NewVolume(f.clock)
+		f.claims[key] = v
+	}
+	return v
+}

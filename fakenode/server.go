@@ -1,0 +1,153 @@
+package fakenode
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/kubesim/kubesim/fakenode/kubeletstatus"
+)
+
+// Handler serves the kubelets' HTTP API that the API server calls, for
+// every node of the fleet: GET /containerLogs/{namespace}/{pod}/{container}
+// with the pods/log options (follow, previous, timestamps, tailLines,
+// limitBytes, sinceSeconds, sinceTime).
+func (f *Fleet) Handler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /containerLogs/{namespace}/{pod}/{container}", f.serveLogs)
+	return mux
+}
+
+func (f *Fleet) serveLogs(w http.ResponseWriter, r *http.Request) {
+	ns, podName, name := r.PathValue("namespace"), r.PathValue("pod"), r.PathValue("container")
+	q := r.URL.Query()
+	worker := f.findPod(ns, podName)
+	if worker == nil {
+		http.Error(w, fmt.Sprintf("pod %q not found in namespace %q on this node", podName, ns), http.StatusNotFound)
+		return
+	}
+	log, err := worker.logFor(name, q.Get("previous") == "true")
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
+	opts := logOptions{timestamps: q.Get("timestamps") == "true", follow: q.Get("follow") == "true", tail: -1, limit: -1}
+	if v := q.Get("tailLines"); v != "" {
+		opts.tail, _ = strconv.Atoi(v)
+	}
+	if v := q.Get("limitBytes"); v != "" {
+		opts.limit, _ = strconv.Atoi(v)
+	}
+	if v := q.Get("sinceSeconds"); v != "" {
+		secs, _ := strconv.Atoi(v)
+		opts.since = f.clock.Now().Add(-time.Duration(secs) * time.Second)
+	}
+	if v := q.Get("sinceTime"); v != "" {
+		opts.since, _ = time.Parse(time.RFC3339, v)
+	}
+	w.Header().Set("Content-Type", "text/plain")
+	w.WriteHeader(http.StatusOK)
+	writeLog(r.Context(), w, log, opts)
+}
+
+type logOptions struct {
+	timestamps, follow bool
+	tail, limit        int
+	since              time.Time
+}
+
+// writeLog writes a log as the kubelet does, following it while the
+// container runs when asked to.
+func writeLog(ctx context.Context, w http.ResponseWriter, log *containerLog, o logOptions) {
+	flusher, _ := w.(http.Flusher)
+	lines, closed, more := log.from(0)
+	if o.tail >= 0 && len(lines) > o.tail {
+		lines = lines[len(lines)-o.tail:]
+	}
+	next := len(lines)
+	if all, _, _ := log.from(0); len(all) > next {
+		next = len(all)
+	}
+	written := 0
+	for {
+		for _, l := range lines {
+			if !o.since.IsZero() && l.at.Before(o.since) {
+				continue
+			}
+			var b strings.Builder
+			if o.timestamps {
+				b.WriteString(l.at.UTC().Format(time.RFC3339Nano))
+				b.WriteByte(' ')
+			}
+			b.Write(l.text)
+			b.WriteByte('\n')
+			out := b.String()
+			if o.limit >= 0 && written+len(out) > o.limit {
+				_, _ = w.Write([]byte(out[:o.limit-written]))
+				return
+			}
+			if _, err := w.Write([]byte(out)); err != nil {
+				return
+			}
+			written += len(out)
+		}
+		if flusher != nil {
+			flusher.Flush()
+		}
+		if !o.follow || closed {
+			return
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-more:
+		}
+		lines, closed, more = log.from(next)
+		next += len(lines)
+	}
+}
+
+// findPod finds the worker of a pod on any of the fleet's nodes.
+func (f *Fleet) findPod(ns, name string) *podWorker {
+	for _, n := range f.Nodes() {
+		n.mu.Lock()
+		for _, w := range n.pods {
+			if w.pod.Namespace == ns && w.pod.Name == name {
+				n.mu.Unlock()
+				return w
+			}
+		}
+		n.mu.Unlock()
+	}
+	return nil
+}
+
+// logFor returns a container's current log, or its previous one, with the
+// kubelet's errors for a container that has none.
+func (w *podWorker) logFor(name string, previous bool) (*containerLog, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	for _, c := range w.all() {
+		if c.spec.Name != name {
+			continue
+		}
+		if previous {
+			if c.prevLog == nil {
+				return nil, fmt.Errorf("previous terminated container %q in pod %q not found", name, w.pod.Name)
+			}
+			return c.prevLog, nil
+		}
+		if c.log == nil {
+			reason := kubeletstatus.ReasonContainerCreating
+			if c.rec.Waiting != nil {
+				reason = c.rec.Waiting.Reason
+			}
+			return nil, fmt.Errorf("container %q in pod %q is waiting to start: %s", name, w.pod.Name, reason)
+		}
+		return c.log, nil
+	}
+	return nil, fmt.Errorf("container %s is not valid for pod %s", name, w.pod.Name)
+}

@@ -1,0 +1,134 @@
+package fakenode_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/utils/ptr"
+
+	"github.com/kubesim/kubesim/testkit"
+)
+
+func shellPod(name string, script string) *corev1.Pod {
+	return &corev1.Pod{
+		ObjectMeta: metav1.ObjectMeta{Name: name},
+		Spec: corev1.PodSpec{
+			NodeName:                      "node-1",
+			TerminationGracePeriodSeconds: ptr.To[int64](30),
+			Containers: []corev1.Container{{
+				Name: "main", Image: "busybox", Command: []string{"/bin/sh", "-c", script},
+				TerminationMessagePath: "/dev/termination-log",
+			}},
+		},
+	}
+}
+
+func logs(t *testing.T, env *testkit.Env, pod string, opts *corev1.PodLogOptions) string {
+	t.Helper()
+	b, err := env.Client().CoreV1().Pods("default").GetLogs(pod, opts).DoRaw(ctx)
+	if err != nil {
+		t.Fatalf("logs of %s: %v", pod, err)
+	}
+	return string(b)
+}
+
+// The liveness example of the seed documents (000, section on probes),
+// unchanged: the file disappears after 30 s, the probe fails three times,
+// and the kubelet restarts the container. busybox's sh, as PID 1, ignores
+// the SIGTERM, so the restart comes after the 30 s grace period, as on a
+// real cluster.
+func TestSeedLivenessExample(t *testing.T) {
+	env := testkit.Start(t, testkit.WithNodes(1))
+	p := shellPod("test-liveness-exec", "")
+	p.Spec.Containers[0] = corev1.Container{
+		Name: "liveness", Image: "busybox",
+		Args: []string{"/bin/sh", "-c", "touch /tmp/healthy; sleep 30; rm -rf /tmp/healthy; sleep 600"},
+		LivenessProbe: &corev1.Probe{
+			ProbeHandler:        corev1.ProbeHandler{Exec: &corev1.ExecAction{Command: []string{"cat", "/tmp/healthy"}}},
+			InitialDelaySeconds: 5, PeriodSeconds: 5, TimeoutSeconds: 1, SuccessThreshold: 1, FailureThreshold: 3,
+		},
+	}
+	run(t, env, p)
+	env.Advance(10 * time.Second)
+	if got := status(t, env, p.Name); got.Status.Phase != corev1.PodRunning || got.Status.ContainerStatuses[0].RestartCount != 0 {
+		t.Fatalf("at 10s: %s, restarts %d", got.Status.Phase, got.Status.ContainerStatuses[0].RestartCount)
+	}
+	env.Advance(35 * time.Second)
+	evs, _ := env.Client().CoreV1().Events("default").List(ctx, metav1.ListOptions{FieldSelector: "reason=Unhealthy"})
+	if len(evs.Items) == 0 || evs.Items[0].Message != "Liveness probe failed: cat: can't open '/tmp/healthy': No such file or directory" {
+		t.Fatalf("Unhealthy events: %+v", evs.Items)
+	}
+	env.Advance(40 * time.Second)
+	got := status(t, env, p.Name)
+	if got.Status.Phase != corev1.PodRunning || got.Status.ContainerStatuses[0].RestartCount != 1 {
+		t.Errorf("after the liveness kill: %s, restarts %d", got.Status.Phase, got.Status.ContainerStatuses[0].RestartCount)
+	}
+}
+
+func TestScriptOutputAndExitCode(t *testing.T) {
+	env := testkit.Start(t, testkit.WithNodes(1))
+	p := shellPod("hello", "date; echo Hello from the Kubernetes cluster; echo oops >&2; echo bye > /dev/termination-log; exit 3")
+	p.Spec.RestartPolicy = corev1.RestartPolicyNever
+	run(t, env, p)
+	env.Advance(5 * time.Second)
+	got := status(t, env, "hello")
+	term := got.Status.ContainerStatuses[0].State.Terminated
+	if got.Status.Phase != corev1.PodFailed || term == nil || term.ExitCode != 3 || term.Message != "bye\n" {
+		t.Fatalf("phase %s terminated %+v", got.Status.Phase, term)
+	}
+	out := logs(t, env, "hello", &corev1.PodLogOptions{})
+	if !strings.Contains(out, "Hello from the Kubernetes cluster\noops\n") || !strings.HasPrefix(out, "Wed Jan  1 00:00:01 UTC 2025\n") {
+		t.Errorf("logs:\n%s", out)
+	}
+	if tail := logs(t, env, "hello", &corev1.PodLogOptions{TailLines: ptr.To[int64](1)}); tail != "oops\n" {
+		t.Errorf("tailLines 1: %q", tail)
+	}
+}
+
+func TestTrapMakesTerminationQuick(t *testing.T) {
+	env := testkit.Start(t, testkit.WithNodes(1))
+	run(t, env, shellPod("trapper", "trap 'echo bye; exit 0' TERM; while true; do sleep 1; done"))
+	env.Advance(5 * time.Second)
+	if err := env.Client().CoreV1().Pods("default").Delete(ctx, "trapper", metav1.DeleteOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	env.Advance(3 * time.Second)
+	if _, err := env.Client().CoreV1().Pods("default").Get(ctx, "trapper", metav1.GetOptions{}); err == nil {
+		t.Error("a pod that traps SIGTERM and exits is still there 3s after deletion")
+	}
+}
+
+func TestVolumesAndDownwardAPI(t *testing.T) {
+	env := testkit.Start(t, testkit.WithNodes(1))
+	cm := &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Name: "cfg"}, Data: map[string]string{"level": "debug"}}
+	if _, err := env.Client().CoreV1().ConfigMaps("default").Create(ctx, cm, metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	p := shellPod("vols", "cat /config/level; echo; cat /podinfo/labels; echo; echo from-writer > /shared/msg; sleep 3600")
+	p.Labels = map[string]string{"app": "demo"}
+	p.Spec.Containers[0].VolumeMounts = []corev1.VolumeMount{{Name: "config", MountPath: "/config"}, {Name: "shared", MountPath: "/shared"}, {Name: "podinfo", MountPath: "/podinfo"}}
+	p.Spec.Containers[0].Env = []corev1.EnvVar{{Name: "MY_POD_NAME", ValueFrom: &corev1.EnvVarSource{FieldRef: &corev1.ObjectFieldSelector{FieldPath: "metadata.name"}}}}
+	p.Spec.Containers = append(p.Spec.Containers, corev1.Container{
+		Name: "reader", Image: "busybox", Command: []string{"sh", "-c", "sleep 2; cat /data/msg; printenv MY_POD_NAME; sleep 3600"},
+		VolumeMounts: []corev1.VolumeMount{{Name: "shared", MountPath: "/data"}},
+		Env:          []corev1.EnvVar{{Name: "MY_POD_NAME", ValueFrom: &corev1.EnvVarSource{FieldRef: &corev1.ObjectFieldSelector{FieldPath: "metadata.name"}}}},
+	})
+	p.Spec.Volumes = []corev1.Volume{
+		{Name: "config", VolumeSource: corev1.VolumeSource{ConfigMap: &corev1.ConfigMapVolumeSource{LocalObjectReference: corev1.LocalObjectReference{Name: "cfg"}}}},
+		{Name: "shared", VolumeSource: corev1.VolumeSource{EmptyDir: &corev1.EmptyDirVolumeSource{}}},
+		{Name: "podinfo", VolumeSource: corev1.VolumeSource{DownwardAPI: &corev1.DownwardAPIVolumeSource{Items: []corev1.DownwardAPIVolumeFile{
+			{Path: "labels", FieldRef: &corev1.ObjectFieldSelector{FieldPath: "metadata.labels"}},
+		}}}},
+	}
+	run(t, env, p)
+	env.Advance(10 * time.Second)
+	if out := logs(t, env, "vols", &corev1.PodLogOptions{Container: "main"}); out != "debug\napp=\"demo\"\n" {
+		t.Errorf("main's log: %q", out)
+	}
+	if out := logs(t, env, "vols", &corev1.PodLogOptions{Container: "reader"}); out != "from-writer\nvols\n" {
+		t.Errorf("reader's log: %q", out)
+	}
+}

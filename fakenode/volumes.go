@@ -1,0 +1,103 @@
+package fakenode
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/utils/ptr"
+
+	"github.com/kubesim/kubesim/fakenode/kubeletstatus"
+)
+
+// mountRetry paces the kubelet's volume manager: it waits for volumes
+// with exponential back-off, and reports a FailedMount event when a pod
+// has waited two minutes (its WaitForAttachAndMount timeout).
+const (
+	mountRetryInitial = 500 * time.Millisecond
+	mountRetryMax     = 2*time.Minute + 2*time.Second
+	mountWaitTimeout  = 2 * time.Minute
+)
+
+// volumesReady reports whether every volume of the pod can be set up:
+// ConfigMaps and Secrets exist (unless optional) and claims are bound. A
+// pod with a missing volume waits in ContainerCreating, with FailedMount
+// events, as on a real node.
+func (w *podWorker) volumesReady(ctx context.Context, now time.Time) bool {
+	var missing []string
+	for _, v := range w.pod.Spec.Volumes {
+		if err := w.checkVolume(ctx, v); err != nil {
+			missing = append(missing, v.Name)
+			if last, ok := w.mountWarned[v.Name]; !ok || now.Sub(last) >= mountRetryMax {
+				w.mountWarned[v.Name] = now
+				w.event(nil, kubeletstatus.EventFailedMount(v.Name, err.Error()))
+			}
+		}
+	}
+	if len(missing) == 0 {
+		w.mountWarned = map[string]time.Time{}
+		return true
+	}
+	sort.Strings(missing)
+	w.resyncAfter(w.mountBackoff(now))
+	return false
+}
+
+// mountBackoff doubles from 500 ms to 2m2s while volumes stay missing.
+func (w *podWorker) mountBackoff(now time.Time) time.Duration {
+	waited := now.Sub(w.startTime)
+	d := mountRetryInitial
+	for d < mountRetryMax && d < waited {
+		d *= 2
+	}
+	return min(d, mountRetryMax)
+}
+
+// checkVolume reports why a volume cannot be set up yet.
+func (w *podWorker) checkVolume(ctx context.Context, v corev1.Volume) error {
+	switch {
+	case v.ConfigMap != nil:
+		if _, err := w.configMap(ctx, v.ConfigMap.Name); err != nil && !(isNotFound(err) && ptr.Deref(v.ConfigMap.Optional, false)) {
+			return err
+		}
+	case v.Secret != nil:
+		if _, err := w.secret(ctx, v.Secret.SecretName); err != nil && !(isNotFound(err) && ptr.Deref(v.Secret.Optional, false)) {
+			return err
+		}
+	case v.Projected != nil:
+		for _, src := range v.Projected.Sources {
+			if src.ConfigMap != nil {
+				if _, err := w.configMap(ctx, src.ConfigMap.Name); err != nil && !(isNotFound(err) && ptr.Deref(src.ConfigMap.Optional, false)) {
+					return err
+				}
+			}
+			if src.Secret != nil {
+				if _, err := w.secret(ctx, src.Secret.Name); err != nil && !(isNotFound(err) && ptr.Deref(src.Secret.Optional, false)) {
+					return err
+				}
+			}
+		}
+	case v.PersistentVolumeClaim != nil:
+		return w.checkClaim(ctx, v.PersistentVolumeClaim.ClaimName)
+	}
+	return nil
+}
+
+// checkClaim requires a bound claim, as the volume manager does.
+func (w *podWorker) checkClaim(ctx context.Context, name string) error {
+	pvc, err := w.node.fleet.client.CoreV1().PersistentVolumeClaims(w.pod.Namespace).Get(ctx, name, metav1.GetOptions{})
+	if apierrors.IsNotFound(err) {
+		return fmt.Errorf("persistentvolumeclaim %q not found", name)
+	}
+	if err != nil {
+		return err
+	}
+	if pvc.Status.Phase != corev1.ClaimBound {
+		return fmt.Errorf("PVC %s/%s is not bound", w.pod.Namespace, name)
+	}
+	return nil
+}

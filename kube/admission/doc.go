@@ -1,0 +1,8 @@
+// Package admission holds kubesim's admission plugins: the checks and
+// mutations kube-apiserver runs on every write, whoever writes, between
+// decoding a request and storing its object. Each plugin implements
+// k8s.io/apiserver's admission interfaces, so upstream's own plugins
+// (webhooks, ValidatingAdmissionPolicy) can join the same chain.
+//
+// Start with Chain, which lists the plugins in kube-apiserver's order.
+package admission

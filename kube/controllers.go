@@ -1,0 +1,120 @@
+package kube
+
+import (
+	"fmt"
+	"sort"
+
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/client-go/dynamic"
+	"k8s.io/client-go/kubernetes"
+
+	"github.com/kubesim/kubesim/kube/controller"
+	"github.com/kubesim/kubesim/kube/controller/daemonset"
+	"github.com/kubesim/kubesim/kube/controller/deployment"
+	"github.com/kubesim/kubesim/kube/controller/garbagecollector"
+	"github.com/kubesim/kubesim/kube/controller/job"
+	"github.com/kubesim/kubesim/kube/controller/namespace"
+	"github.com/kubesim/kubesim/kube/controller/replicaset"
+	"github.com/kubesim/kubesim/kube/controller/statefulset"
+)
+
+// controllerSetup adds one controller to the manager.
+type controllerSetup func(cp *ControlPlane, m *controller.Manager) error
+
+// controllers are the built-in controllers, by the names
+// kube-controller-manager's --controllers flag uses.
+var controllers = map[string]controllerSetup{
+	job.Name: func(cp *ControlPlane, m *controller.Manager) error {
+		job.Add(m)
+		return nil
+	},
+	deployment.Name: func(cp *ControlPlane, m *controller.Manager) error {
+		deployment.Add(m)
+		return nil
+	},
+	replicaset.Name: func(cp *ControlPlane, m *controller.Manager) error {
+		replicaset.Add(m)
+		return nil
+	},
+	replicaset.RCName: func(cp *ControlPlane, m *controller.Manager) error {
+		replicaset.AddReplicationController(m)
+		return nil
+	},
+	statefulset.Name: func(cp *ControlPlane, m *controller.Manager) error {
+		statefulset.Add(m)
+		return nil
+	},
+	daemonset.Name: func(cp *ControlPlane, m *controller.Manager) error {
+		daemonset.Add(m)
+		return nil
+	},
+	garbagecollector.Name: func(cp *ControlPlane, m *controller.Manager) error {
+		dyn, err := dynamic.NewForConfig(cp.clientConfig("generic-garbage-collector"))
+		if err != nil {
+			return err
+		}
+		garbagecollector.Add(m, dyn, cp.resourceFor)
+		return nil
+	},
+	namespace.Name: func(cp *ControlPlane, m *controller.Manager) error {
+		dyn, err := dynamic.NewForConfig(cp.clientConfig("namespace-controller"))
+		if err != nil {
+			return err
+		}
+		namespace.Add(m, dyn, cp.namespacedResources)
+		return nil
+	},
+}
+
+// Controllers lists the names of the built-in controllers.
+func Controllers() []string {
+	names := make([]string, 0, len(controllers))
+	for n := range controllers {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// startControllers starts the controllers not switched off.
+func (cp *ControlPlane) startControllers(disabled map[string]bool) error {
+	client, err := kubernetes.NewForConfig(cp.clientConfig("kube-controller-manager"))
+	if err != nil {
+		return err
+	}
+	m := controller.NewManager("kube-controller-manager", cp.Store, cp.Clock, cp.Activity, client)
+	for _, name := range Controllers() {
+		if disabled[name] {
+			continue
+		}
+		if err := controllers[name](cp, m); err != nil {
+			return fmt.Errorf("controller %s: %w", name, err)
+		}
+	}
+	m.Start()
+	cp.manager = m
+	return nil
+}
+
+// namespacedResources lists the namespaced resources that can be listed,
+// for the namespace controller to empty.
+func (cp *ControlPlane) namespacedResources() []namespace.Resource {
+	var out []namespace.Resource
+	for _, e := range cp.Registry.Entries() {
+		if e.Namespaced && e.NewList != nil {
+			out = append(out, namespace.Resource{StoreKey: e.StoreKey(), GVR: e.GroupVersionResource})
+		}
+	}
+	return out
+}
+
+// resourceFor maps a store resource name ("deployments.apps") to the
+// resource that serves it.
+func (cp *ControlPlane) resourceFor(storeKey string) (schema.GroupVersionResource, bool) {
+	for _, e := range cp.Registry.Entries() {
+		if e.StoreKey() == storeKey {
+			return e.GroupVersionResource, true
+		}
+	}
+	return schema.GroupVersionResource{}, false
+}

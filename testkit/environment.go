@@ -1,0 +1,309 @@
+package testkit
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
+	apiextensionsclient "k8s.io/apiextensions-apiserver/pkg/client/clientset/clientset"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/runtime/serializer"
+	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
+	"k8s.io/client-go/rest"
+	"k8s.io/client-go/tools/clientcmd"
+
+	"github.com/kubesim/kubesim/cluster"
+	"github.com/kubesim/kubesim/fakenode"
+)
+
+// Environment has the shape of controller-runtime's envtest.Environment, so
+// that a kubebuilder suite moves to kubesim by changing one import:
+//
+//	testEnv = &testkit.Environment{CRDDirectoryPaths: []string{"../config/crd/bases"}}
+//	cfg, err := testEnv.Start()
+//	...
+//	err = testEnv.Stop()
+//
+// By default it is what envtest gives: an API server and nothing else, so
+// suites that create Jobs and set their status themselves pass unchanged.
+// Set Cluster to run the whole simulated cluster: controllers, scheduler
+// and nodes whose pods actually run.
+type Environment struct {
+	// Scheme is the scheme CRDs are decoded with; nil is client-go's.
+	Scheme *runtime.Scheme
+	// Config is set by Start: the *rest.Config to reach the API server.
+	Config *rest.Config
+	// KubeConfig is set by Start: a kubeconfig for kubectl, pointing at a
+	// loopback HTTPS listener.
+	KubeConfig []byte
+
+	// CRDInstallOptions, CRDs and CRDDirectoryPaths say which
+	// CustomResourceDefinitions to install at start, as in envtest.
+	CRDInstallOptions CRDInstallOptions
+	CRDs              []*apiextensionsv1.CustomResourceDefinition
+	CRDDirectoryPaths []string
+	// ErrorIfCRDPathMissing makes Start fail when a CRD path does not
+	// exist.
+	ErrorIfCRDPathMissing bool
+
+	// UseExistingCluster runs against the cluster of $KUBECONFIG (or
+	// in-cluster config) instead of a simulation: how a suite graduates
+	// to a real cluster.
+	UseExistingCluster *bool
+
+	// Cluster, when set, runs the simulated cluster, not only the API
+	// server.
+	Cluster *ClusterOptions
+
+	// Accepted for compatibility with envtest, and ignored: kubesim
+	// starts no binaries and needs no assets.
+	BinaryAssetsDirectory        string
+	DownloadBinaryAssets         bool
+	DownloadBinaryAssetsVersion  string
+	DownloadBinaryAssetsIndexURL string
+	ControlPlaneStartTimeout     time.Duration
+	ControlPlaneStopTimeout      time.Duration
+	AttachControlPlaneOutput     bool
+
+	cluster *cluster.Cluster
+	dir     string
+}
+
+// CRDInstallOptions are envtest's options for installing CRDs.
+type CRDInstallOptions struct {
+	Scheme             *runtime.Scheme
+	Paths              []string
+	CRDs               []*apiextensionsv1.CustomResourceDefinition
+	ErrorIfPathMissing bool
+	// MaxTime and PollInterval are accepted and ignored: CRDs are
+	// installed synchronously.
+	MaxTime         time.Duration
+	PollInterval    time.Duration
+	CleanUpAfterUse bool
+}
+
+// ClusterOptions turn on the simulated cluster in an Environment.
+type ClusterOptions struct {
+	// Nodes is how many default-sized nodes to start; NodeSpecs adds
+	// nodes as described.
+	Nodes     int
+	NodeSpecs []fakenode.NodeSpec
+	Behaviors []fakenode.Behavior
+	// Disable switches controllers off by name.
+	Disable []string
+	// Start is where virtual time starts.
+	Start time.Time
+}
+
+// Start starts the API server (or connects to an existing cluster),
+// installs the CRDs and returns a client configuration.
+func (e *Environment) Start() (*rest.Config, error) {
+	if e.UseExistingCluster != nil && *e.UseExistingCluster {
+		cfg, err := clientcmd.NewNonInteractiveDeferredLoadingClientConfig(
+			clientcmd.NewDefaultClientConfigLoadingRules(), &clientcmd.ConfigOverrides{}).ClientConfig()
+		if err != nil {
+			return nil, fmt.Errorf("use existing cluster: %w", err)
+		}
+		e.Config = cfg
+	} else if err := e.startSimulation(); err != nil {
+		return nil, err
+	}
+	if err := e.installCRDs(); err != nil {
+		_ = e.Stop()
+		return nil, err
+	}
+	return e.Config, nil
+}
+
+func (e *Environment) startSimulation() error {
+	cfg := cluster.Config{Bare: e.Cluster == nil}
+	if o := e.Cluster; o != nil {
+		for i := 0; i < o.Nodes; i++ {
+			cfg.Nodes = append(cfg.Nodes, fakenode.NodeSpec{Name: fmt.Sprintf("node-%d", i+1)})
+		}
+		cfg.Nodes = append(cfg.Nodes, o.NodeSpecs...)
+		cfg.Behaviors, cfg.Disable, cfg.Start = o.Behaviors, o.Disable, o.Start
+	}
+	c, err := cluster.New(cfg)
+	if err != nil {
+		return err
+	}
+	e.cluster = c
+	e.Config = c.RESTConfig()
+	dir, err := os.MkdirTemp("", "kubesim-env-")
+	if err != nil {
+		return err
+	}
+	e.dir = dir
+	path := filepath.Join(dir, "kubeconfig")
+	if err := c.WriteKubeconfig(path); err != nil {
+		return err
+	}
+	e.KubeConfig, err = os.ReadFile(path)
+	return err
+}
+
+// SimulatedCluster returns the simulated cluster, or nil against an
+// existing one.
+func (e *Environment) SimulatedCluster() *cluster.Cluster { return e.cluster }
+
+// Stop stops the simulated cluster; against an existing cluster it only
+// removes the CRDs installed with CleanUpAfterUse.
+func (e *Environment) Stop() error {
+	var errs []error
+	if e.CRDInstallOptions.CleanUpAfterUse && e.Config != nil {
+		errs = append(errs, e.uninstallCRDs())
+	}
+	if e.cluster != nil {
+		errs = append(errs, e.cluster.Close())
+		e.cluster = nil
+	}
+	if e.dir != "" {
+		errs = append(errs, os.RemoveAll(e.dir))
+		e.dir = ""
+	}
+	return errors.Join(errs...)
+}
+
+// crds gathers the CRDs from the options, the fields and the files.
+func (e *Environment) crds() ([]*apiextensionsv1.CustomResourceDefinition, error) {
+	out := append(append([]*apiextensionsv1.CustomResourceDefinition{}, e.CRDs...), e.CRDInstallOptions.CRDs...)
+	paths := append(append([]string{}, e.CRDDirectoryPaths...), e.CRDInstallOptions.Paths...)
+	missingIsError := e.ErrorIfCRDPathMissing || e.CRDInstallOptions.ErrorIfPathMissing
+	for _, p := range paths {
+		found, err := readCRDs(p, missingIsError)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, found...)
+	}
+	return out, nil
+}
+
+func (e *Environment) installCRDs() error {
+	crds, err := e.crds()
+	if err != nil || len(crds) == 0 {
+		return err
+	}
+	client, err := apiextensionsclient.NewForConfig(e.Config)
+	if err != nil {
+		return err
+	}
+	ctx := context.Background()
+	for _, crd := range crds {
+		crd = crd.DeepCopy()
+		crd.ResourceVersion = ""
+		_, err := client.ApiextensionsV1().CustomResourceDefinitions().Create(ctx, crd, metav1.CreateOptions{})
+		if apierrors.IsAlreadyExists(err) {
+			var existing *apiextensionsv1.CustomResourceDefinition
+			existing, err = client.ApiextensionsV1().CustomResourceDefinitions().Get(ctx, crd.Name, metav1.GetOptions{})
+			if err == nil {
+				crd.ResourceVersion = existing.ResourceVersion
+				_, err = client.ApiextensionsV1().CustomResourceDefinitions().Update(ctx, crd, metav1.UpdateOptions{})
+			}
+		}
+		if err != nil {
+			return fmt.Errorf("install CRD %s: %w", crd.Name, err)
+		}
+	}
+	return nil
+}
+
+func (e *Environment) uninstallCRDs() error {
+	crds, err := e.crds()
+	if err != nil || len(crds) == 0 {
+		return err
+	}
+	client, err := apiextensionsclient.NewForConfig(e.Config)
+	if err != nil {
+		return err
+	}
+	for _, crd := range crds {
+		err := client.ApiextensionsV1().CustomResourceDefinitions().Delete(context.Background(), crd.Name, metav1.DeleteOptions{})
+		if err != nil && !apierrors.IsNotFound(err) {
+			return err
+		}
+	}
+	return nil
+}
+
+var crdCodecs = func() serializer.CodecFactory {
+	s := runtime.NewScheme()
+	_ = apiextensionsv1.AddToScheme(s)
+	return serializer.NewCodecFactory(s)
+}()
+
+// readCRDs reads the CRDs in a file or in the YAML and JSON files of a
+// directory, skipping other kinds as envtest does.
+func readCRDs(path string, missingIsError bool) ([]*apiextensionsv1.CustomResourceDefinition, error) {
+	info, err := os.Stat(path)
+	if os.IsNotExist(err) && !missingIsError {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read CRDs: %w", err)
+	}
+	files := []string{path}
+	if info.IsDir() {
+		entries, err := os.ReadDir(path)
+		if err != nil {
+			return nil, fmt.Errorf("read CRDs: %w", err)
+		}
+		files = nil
+		for _, en := range entries {
+			ext := strings.ToLower(filepath.Ext(en.Name()))
+			if !en.IsDir() && (ext == ".yaml" || ext == ".yml" || ext == ".json") {
+				files = append(files, filepath.Join(path, en.Name()))
+			}
+		}
+	}
+	var out []*apiextensionsv1.CustomResourceDefinition
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			return nil, fmt.Errorf("read CRDs: %w", err)
+		}
+		docs, err := splitDocuments(data)
+		if err != nil {
+			return nil, fmt.Errorf("read CRDs from %s: %w", f, err)
+		}
+		for _, doc := range docs {
+			obj, _, err := crdCodecs.UniversalDeserializer().Decode(doc, nil, nil)
+			if err != nil {
+				continue // not a CRD (or not one kubesim knows): envtest skips those too
+			}
+			if crd, ok := obj.(*apiextensionsv1.CustomResourceDefinition); ok {
+				out = append(out, crd)
+			}
+		}
+	}
+	return out, nil
+}
+
+// splitDocuments splits a multi-document YAML (or a JSON) file.
+func splitDocuments(data []byte) ([][]byte, error) {
+	r := utilyaml.NewYAMLReader(bufio.NewReader(bytes.NewReader(data)))
+	var docs [][]byte
+	for {
+		doc, err := r.Read()
+		if err == io.EOF {
+			return docs, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		if len(bytes.TrimSpace(doc)) > 0 {
+			docs = append(docs, doc)
+		}
+	}
+}

@@ -1,0 +1,100 @@
+package testkit_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	batchv1 "k8s.io/api/batch/v1"
+	corev1 "k8s.io/api/core/v1"
+	apiextensionsclient "k8s.io/apiextensions-apiserver/pkg/client/clientset/clientset"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/kubernetes"
+
+	"github.com/kubesim/kubesim/testkit"
+)
+
+const crdYAML = `apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata:
+  name: widgets.example.com
+spec:
+  group: example.com
+  names: {kind: Widget, listKind: WidgetList, plural: widgets, singular: widget}
+  scope: Namespaced
+  versions:
+  - name: v1
+    served: true
+    storage: true
+    schema:
+      openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: not-a-crd}
+`
+
+func TestEnvironmentIsABareAPIServerByDefault(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "crds.yaml"), []byte(crdYAML), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	env := &testkit.Environment{CRDDirectoryPaths: []string{dir}, ErrorIfCRDPathMissing: true}
+	cfg, err := env.Start()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		if err := env.Stop(); err != nil {
+			t.Error(err)
+		}
+	}()
+	ctx := context.Background()
+	ext, err := apiextensionsclient.NewForConfig(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ext.ApiextensionsV1().CustomResourceDefinitions().Get(ctx, "widgets.example.com", metav1.GetOptions{}); err != nil {
+		t.Errorf("CRD not installed: %v", err)
+	}
+	// As in envtest, nothing acts on a Job: the suite drives its status.
+	c, err := kubernetes.NewForConfig(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	job := &batchv1.Job{
+		ObjectMeta: metav1.ObjectMeta{Name: "j", Namespace: "default"},
+		Spec: batchv1.JobSpec{Template: corev1.PodTemplateSpec{Spec: corev1.PodSpec{
+			RestartPolicy: corev1.RestartPolicyNever,
+			Containers:    []corev1.Container{{Name: "c", Image: "busybox"}},
+		}}},
+	}
+	if _, err := c.BatchV1().Jobs("default").Create(ctx, job, metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := env.SimulatedCluster().Advance(ctx, time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	pods, err := c.CoreV1().Pods("default").List(ctx, metav1.ListOptions{})
+	if err != nil || len(pods.Items) != 0 {
+		t.Errorf("a bare API server created pods: %v %v", pods, err)
+	}
+	if len(env.KubeConfig) == 0 {
+		t.Error("no kubeconfig")
+	}
+}
+
+func TestEnvironmentMissingCRDPath(t *testing.T) {
+	env := &testkit.Environment{CRDDirectoryPaths: []string{"does/not/exist"}, ErrorIfCRDPathMissing: true}
+	if _, err := env.Start(); err == nil {
+		_ = env.Stop()
+		t.Fatal("Start succeeded with a missing CRD path")
+	}
+	env = &testkit.Environment{CRDDirectoryPaths: []string{"does/not/exist"}}
+	if _, err := env.Start(); err != nil {
+		t.Fatalf("missing optional CRD path: %v", err)
+	}
+	_ = env.Stop()
+}
