@@ -16,6 +16,7 @@ import (
 	"github.com/kubesim/kubesim/kube/controller/namespace"
 	"github.com/kubesim/kubesim/kube/controller/replicaset"
 	"github.com/kubesim/kubesim/kube/controller/statefulset"
+	"github.com/kubesim/kubesim/kube/registry"
 )
 
 // controllerSetup adds one controller to the manager.
@@ -105,6 +106,25 @@ func (cp *ControlPlane) namespacedResources() []namespace.Resource {
 			out = append(out, namespace.Resource{StoreKey: e.StoreKey(), GVR: e.GroupVersionResource})
 		}
 	}
+	for _, e := range cp.customResourceEntries() {
+		if e.Namespaced {
+			out = append(out, namespace.Resource{StoreKey: e.StoreKey(), GVR: e.GroupVersionResource})
+		}
+	}
+	return out
+}
+
+// customResourceEntries lists each established custom resource once, at
+// its preferred served version.
+func (cp *ControlPlane) customResourceEntries() []*registry.Entry {
+	seen := map[string]bool{}
+	var out []*registry.Entry
+	for _, e := range cp.customResources.Entries() {
+		if !seen[e.StoreKey()] {
+			seen[e.StoreKey()] = true
+			out = append(out, e)
+		}
+	}
 	return out
 }
 
@@ -112,6 +132,11 @@ func (cp *ControlPlane) namespacedResources() []namespace.Resource {
 // resource that serves it.
 func (cp *ControlPlane) resourceFor(storeKey string) (schema.GroupVersionResource, bool) {
 	for _, e := range cp.Registry.Entries() {
+		if e.StoreKey() == storeKey {
+			return e.GroupVersionResource, true
+		}
+	}
+	for _, e := range cp.customResourceEntries() {
 		if e.StoreKey() == storeKey {
 			return e.GroupVersionResource, true
 		}

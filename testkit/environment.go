@@ -12,12 +12,14 @@ import (
 	"strings"
 	"time"
 
+	apiextensionshelpers "k8s.io/apiextensions-apiserver/pkg/apihelpers"
 	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
 	apiextensionsclient "k8s.io/apiextensions-apiserver/pkg/client/clientset/clientset"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/serializer"
+	"k8s.io/apimachinery/pkg/util/wait"
 	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/clientcmd"
@@ -85,8 +87,9 @@ type CRDInstallOptions struct {
 	Paths              []string
 	CRDs               []*apiextensionsv1.CustomResourceDefinition
 	ErrorIfPathMissing bool
-	// MaxTime and PollInterval are accepted and ignored: CRDs are
-	// installed synchronously.
+	// MaxTime and PollInterval bound the wait for the CRDs to be served
+	// by an existing cluster (defaults 10 s and 100 ms, as envtest's). A
+	// simulated cluster settles instead: no wall time passes.
 	MaxTime         time.Duration
 	PollInterval    time.Duration
 	CleanUpAfterUse bool
@@ -216,7 +219,43 @@ func (e *Environment) installCRDs() error {
 			return fmt.Errorf("install CRD %s: %w", crd.Name, err)
 		}
 	}
-	return nil
+	return e.waitForCRDs(ctx, client, crds)
+}
+
+// waitForCRDs returns once every CRD is Established, so that the suite's
+// first request for a custom resource is served, as envtest does.
+func (e *Environment) waitForCRDs(ctx context.Context, client apiextensionsclient.Interface, crds []*apiextensionsv1.CustomResourceDefinition) error {
+	established := func(ctx context.Context) (bool, error) {
+		for _, crd := range crds {
+			got, err := client.ApiextensionsV1().CustomResourceDefinitions().Get(ctx, crd.Name, metav1.GetOptions{})
+			if err != nil {
+				return false, fmt.Errorf("wait for CRD %s: %w", crd.Name, err)
+			}
+			if !apiextensionshelpers.IsCRDConditionTrue(got, apiextensionsv1.Established) {
+				return false, nil
+			}
+		}
+		return true, nil
+	}
+	if e.cluster != nil {
+		if err := e.cluster.Settle(ctx); err != nil {
+			return fmt.Errorf("wait for CRDs: %w", err)
+		}
+		ok, err := established(ctx)
+		if err == nil && !ok {
+			err = errors.New("wait for CRDs: not established after the cluster settled")
+		}
+		return err
+	}
+	maxTime, interval := e.CRDInstallOptions.MaxTime, e.CRDInstallOptions.PollInterval
+	if maxTime == 0 {
+		maxTime = 10 * time.Second
+	}
+	if interval == 0 {
+		interval = 100 * time.Millisecond
+	}
+	// A real cluster: its time is wall time.
+	return wait.PollUntilContextTimeout(ctx, interval, maxTime, true, established)
 }
 
 func (e *Environment) uninstallCRDs() error {

@@ -11,6 +11,9 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	apiextensionsclient "k8s.io/apiextensions-apiserver/pkg/client/clientset/clientset"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/kubernetes"
 
 	"github.com/kubesim/kubesim/testkit"
@@ -58,6 +61,12 @@ func TestEnvironmentIsABareAPIServerByDefault(t *testing.T) {
 	}
 	if _, err := ext.ApiextensionsV1().CustomResourceDefinitions().Get(ctx, "widgets.example.com", metav1.GetOptions{}); err != nil {
 		t.Errorf("CRD not installed: %v", err)
+	}
+	// Start returns once the CRD is served: a widget can be created at once.
+	widget := &unstructured.Unstructured{Object: map[string]any{"apiVersion": "example.com/v1", "kind": "Widget", "metadata": map[string]any{"name": "w"}}}
+	widgets := schema.GroupVersionResource{Group: "example.com", Version: "v1", Resource: "widgets"}
+	if _, err := dynamic.NewForConfigOrDie(cfg).Resource(widgets).Namespace("default").Create(ctx, widget, metav1.CreateOptions{}); err != nil {
+		t.Errorf("create a widget right after Start: %v", err)
 	}
 	// As in envtest, nothing acts on a Job: the suite drives its status.
 	c, err := kubernetes.NewForConfig(cfg)
