@@ -13,6 +13,8 @@ import (
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/clientcmd"
 	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
+
+	"github.com/kubesim/kubesim/kube/apiserver"
 )
 
 // server is one loopback HTTPS listener serving the API.
@@ -24,10 +26,6 @@ type server struct {
 	token    string
 }
 
-// adminToken is the bearer token kubeconfigs carry. The API server treats
-// every request as the cluster admin's, so the token only keeps clients
-// that insist on credentials happy.
-const adminToken = "kubesim-admin"
 
 // Serve starts an HTTPS listener on addr (":0" style addresses pick a free
 // port; "" means 127.0.0.1:0) with a certificate made for this cluster,
@@ -53,6 +51,11 @@ func (c *Cluster) serve(addr string) (*server, error) {
 	if err != nil {
 		return nil, err
 	}
+	// The kubeconfig's user is the cluster admin.
+	token, err := c.ControlPlane.Tokens.Add(apiserver.Admin)
+	if err != nil {
+		return nil, err
+	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return nil, fmt.Errorf("serve: %w", err)
@@ -61,7 +64,7 @@ func (c *Cluster) serve(addr string) (*server, error) {
 		listener: ln,
 		url:      "https://" + ln.Addr().String(),
 		caPEM:    certs.caPEM,
-		token:    adminToken,
+		token:    token,
 		http: &http.Server{
 			Handler:           c.ControlPlane.Handler(),
 			TLSConfig:         &tls.Config{Certificates: []tls.Certificate{certs.serving}, MinVersion: tls.VersionTLS12, NextProtos: []string{"h2", "http/1.1"}},

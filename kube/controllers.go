@@ -9,6 +9,7 @@ import (
 	"k8s.io/client-go/kubernetes"
 
 	"github.com/kubesim/kubesim/kube/controller"
+	"github.com/kubesim/kubesim/kube/controller/clusterroleaggregation"
 	"github.com/kubesim/kubesim/kube/controller/daemonset"
 	"github.com/kubesim/kubesim/kube/controller/deployment"
 	"github.com/kubesim/kubesim/kube/controller/garbagecollector"
@@ -27,6 +28,10 @@ type controllerSetup func(cp *ControlPlane, m *controller.Manager) error
 var controllers = map[string]controllerSetup{
 	job.Name: func(cp *ControlPlane, m *controller.Manager) error {
 		job.Add(m)
+		return nil
+	},
+	clusterroleaggregation.Name: func(cp *ControlPlane, m *controller.Manager) error {
+		clusterroleaggregation.Add(m)
 		return nil
 	},
 	deployment.Name: func(cp *ControlPlane, m *controller.Manager) error {

@@ -10,6 +10,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/intstr"
 	"k8s.io/apiserver/pkg/admission"
+	"k8s.io/apiserver/pkg/authentication/request/bearertoken"
 	"k8s.io/apiserver/pkg/registry/rest"
 	"k8s.io/client-go/kubernetes"
 	restclient "k8s.io/client-go/rest"
@@ -18,6 +19,7 @@ import (
 	kubeadmission "github.com/kubesim/kubesim/kube/admission"
 	"github.com/kubesim/kubesim/kube/apiextensions"
 	"github.com/kubesim/kubesim/kube/apiserver"
+	"github.com/kubesim/kubesim/kube/auth"
 	"github.com/kubesim/kubesim/kube/controller"
 	"github.com/kubesim/kubesim/kube/printers"
 	"github.com/kubesim/kubesim/kube/registry"
@@ -52,6 +54,9 @@ type ControlPlane struct {
 	Store    *store.Store
 	Registry *registry.Registry
 	Server   *apiserver.Server
+	// Tokens holds the bearer tokens of the users and service accounts
+	// handed out with UserConfig; their requests are authorized by RBAC.
+	Tokens *auth.Tokens
 
 	customResources *apiextensions.Server
 	// apiserverManager runs the API server's own controllers (those of
@@ -92,12 +97,14 @@ func New(opts Options) (*ControlPlane, error) {
 	if err != nil {
 		return nil, err
 	}
-	srv, err := apiserver.New(apiserver.Config{Registry: reg, Admission: admit, Activity: opts.Activity, Custom: crs})
+	tokens := &auth.Tokens{}
+	srv, err := apiserver.New(apiserver.Config{Registry: reg, Admission: admit, Activity: opts.Activity, Custom: crs,
+		Authenticator: bearertoken.New(tokens), Authorizer: auth.RBAC{Store: st}})
 	if err != nil {
 		return nil, err
 	}
 	crs.PublishOpenAPI(srv.OpenAPI())
-	cp := &ControlPlane{Clock: opts.Clock, Activity: opts.Activity, Store: st, Registry: reg, Server: srv,
+	cp := &ControlPlane{Clock: opts.Clock, Activity: opts.Activity, Store: st, Registry: reg, Server: srv, Tokens: tokens,
 		customResources: crs, schedulerSeed: opts.SchedulerSeed}
 	if cp.schedulerSeed == 0 {
 		cp.schedulerSeed = 1
@@ -154,6 +161,9 @@ func (cp *ControlPlane) createSystemObjects() error {
 		if err != nil && !apierrors.IsAlreadyExists(err) {
 			return fmt.Errorf("create namespace %s: %w", name, err)
 		}
+	}
+	if err := createBootstrapPolicy(client); err != nil {
+		return err
 	}
 	if err := createKubernetesService(client); err != nil {
 		return err

@@ -10,11 +10,13 @@ import (
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
 	apiextensionsclient "k8s.io/apiextensions-apiserver/pkg/client/clientset/clientset"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/tools/clientcmd"
 
 	"github.com/kubesim/kubesim/testkit"
 )
@@ -106,4 +108,41 @@ func TestEnvironmentMissingCRDPath(t *testing.T) {
 		t.Fatalf("missing optional CRD path: %v", err)
 	}
 	_ = env.Stop()
+}
+
+// TestEnvironmentAddUser: as with envtest, a suite adds a user and checks
+// what RBAC lets it do, in-process and through a kubeconfig.
+func TestEnvironmentAddUser(t *testing.T) {
+	env := &testkit.Environment{}
+	if _, err := env.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		if err := env.Stop(); err != nil {
+			t.Error(err)
+		}
+	}()
+	u, err := env.AddUser(testkit.User{Name: "dev", Groups: []string{"system:masters"}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := kubernetes.NewForConfigOrDie(u.Config()).CoreV1().Secrets("default").List(context.Background(), metav1.ListOptions{}); err != nil {
+		t.Errorf("system:masters member lists secrets: %v", err)
+	}
+	viewer, err := env.AddUser(testkit.User{Name: "viewer"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kubeconfig, err := viewer.KubeConfig()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := clientcmd.RESTConfigFromKubeConfig(kubeconfig)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = kubernetes.NewForConfigOrDie(cfg).CoreV1().Secrets("default").List(context.Background(), metav1.ListOptions{})
+	if !apierrors.IsForbidden(err) {
+		t.Errorf("user without roles lists secrets over HTTPS: %v, want Forbidden", err)
+	}
 }

@@ -12,6 +12,7 @@ import (
 	"k8s.io/apiserver/pkg/audit"
 	"k8s.io/apiserver/pkg/authentication/user"
 	"k8s.io/apiserver/pkg/endpoints/filters"
+	"k8s.io/apiserver/pkg/endpoints/filters/impersonation"
 	"k8s.io/apiserver/pkg/endpoints/handlers/responsewriters"
 	"k8s.io/apiserver/pkg/endpoints/request"
 
@@ -25,23 +26,42 @@ var Admin = &user.DefaultInfo{
 }
 
 // withFilters wraps h in the parts of kube-apiserver's filter chain that
-// matter in a simulation: panic recovery, request info, the admin
-// identity, warning headers and the count of requests in flight.
+// matter in a simulation, in upstream's order: panic recovery, request
+// info, authentication, impersonation, authorization, warning headers and
+// the count of requests in flight.
 func (s *Server) withFilters(h http.Handler) http.Handler {
 	h = s.withActivity(h)
 	h = filters.WithWarningRecorder(h)
-	h = withUser(h)
+	if s.authz != nil {
+		h = filters.WithAuthorization(h, s.authz, scheme.Codecs)
+		h = impersonation.WithImpersonation(h, s.authz, scheme.Codecs)
+	}
+	h = s.withAuthentication(h)
 	h = s.withRequestInfo(h)
 	h = withRecovery(h)
 	return h
 }
 
-func withUser(h http.Handler) http.Handler {
+// withAuthentication identifies a request by its credentials, answering
+// 401 when they are not valid. A request without credentials runs as
+// Admin: in-process clients and the kubeconfig kubesim writes carry none.
+func (s *Server) withAuthentication(h http.Handler) http.Handler {
+	unauthorized := filters.Unauthorized(scheme.Codecs)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if _, ok := request.UserFrom(r.Context()); !ok {
-			r = r.WithContext(request.WithUser(r.Context(), Admin))
+		if _, ok := request.UserFrom(r.Context()); ok {
+			h.ServeHTTP(w, r)
+			return
 		}
-		h.ServeHTTP(w, r)
+		if s.authn == nil || r.Header.Get("Authorization") == "" {
+			h.ServeHTTP(w, r.WithContext(request.WithUser(r.Context(), Admin)))
+			return
+		}
+		resp, ok, err := s.authn.AuthenticateRequest(r)
+		if err != nil || !ok {
+			unauthorized.ServeHTTP(w, r)
+			return
+		}
+		h.ServeHTTP(w, r.WithContext(request.WithUser(r.Context(), resp.User)))
 	})
 }
 

@@ -13,6 +13,8 @@ import (
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/apimachinery/pkg/util/sets"
 	"k8s.io/apiserver/pkg/admission"
+	"k8s.io/apiserver/pkg/authentication/authenticator"
+	"k8s.io/apiserver/pkg/authorization/authorizer"
 	"k8s.io/apiserver/pkg/endpoints/handlers"
 	"k8s.io/apiserver/pkg/endpoints/handlers/responsewriters"
 	"k8s.io/apiserver/pkg/endpoints/request"
@@ -43,6 +45,12 @@ type Config struct {
 	// Custom serves the resources the registry does not have: those of
 	// CustomResourceDefinitions. Nil answers 404.
 	Custom CustomResources
+	// Authenticator identifies requests that carry credentials; requests
+	// without any run as Admin. Nil treats every request as Admin's.
+	Authenticator authenticator.Request
+	// Authorizer decides what the identified user may do; nil allows
+	// everything.
+	Authorizer authorizer.UnconditionalAuthorizer
 }
 
 // CustomResources serves the resources CustomResourceDefinitions define
@@ -65,6 +73,8 @@ type Server struct {
 	nonResource http.Handler
 	custom      CustomResources
 	activity    *clock.Activity
+	authn       authenticator.Request
+	authz       authorizer.UnconditionalAuthorizer
 	handler     http.Handler
 }
 
@@ -93,6 +103,8 @@ func New(c Config) (*Server, error) {
 		nonResource: c.NonResource,
 		custom:      c.Custom,
 		activity:    c.Activity,
+		authn:       c.Authenticator,
+		authz:       c.Authorizer,
 	}
 	equivalents := runtime.NewEquivalentResourceRegistry()
 	for _, e := range c.Registry.Entries() {
