@@ -72,7 +72,7 @@ func New(cfg Config) (*Cluster, error) {
 		return nil, fmt.Errorf("start control plane: %w", err)
 	}
 	c.ControlPlane = cp
-	if c.client, err = kubernetes.NewForConfig(c.RESTConfig()); err != nil {
+	if c.client, err = kubernetes.NewForConfig(cp.ComponentConfig("kubesim")); err != nil {
 		return nil, fmt.Errorf("create client: %w", err)
 	}
 	if cfg.Bare {

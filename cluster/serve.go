@@ -47,7 +47,11 @@ func (c *Cluster) serve(addr string) (*server, error) {
 	if addr == "" {
 		addr = "127.0.0.1:0"
 	}
-	certs, err := newCerts()
+	certs, err := NewCertificates()
+	if err != nil {
+		return nil, err
+	}
+	serving, err := certs.TLS()
 	if err != nil {
 		return nil, err
 	}
@@ -63,11 +67,11 @@ func (c *Cluster) serve(addr string) (*server, error) {
 	s := &server{
 		listener: ln,
 		url:      "https://" + ln.Addr().String(),
-		caPEM:    certs.caPEM,
+		caPEM:    certs.CA,
 		token:    token,
 		http: &http.Server{
 			Handler:           c.ControlPlane.Handler(),
-			TLSConfig:         &tls.Config{Certificates: []tls.Certificate{certs.serving}, MinVersion: tls.VersionTLS12, NextProtos: []string{"h2", "http/1.1"}},
+			TLSConfig:         &tls.Config{Certificates: []tls.Certificate{serving}, MinVersion: tls.VersionTLS12, NextProtos: []string{"h2", "http/1.1"}},
 			ReadHeaderTimeout: 30 * time.Second,
 		},
 	}

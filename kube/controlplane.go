@@ -133,10 +133,25 @@ func (cp *ControlPlane) Handler() http.Handler { return cp.Server }
 
 // RESTConfig returns a client configuration that reaches the API server
 // in-process, with client-side rate limiting off (the clock is virtual;
-// there is nothing to protect).
-func (cp *ControlPlane) RESTConfig() *restclient.Config { return cp.clientConfig("") }
+// there is nothing to protect). Like a configuration loaded from a
+// kubeconfig it leaves the content type to the client (JSON, unless the
+// client asks for protobuf), since clients of custom resources, such as
+// controller-runtime's, can only speak JSON; the control plane's own
+// clients use protobuf.
+func (cp *ControlPlane) RESTConfig() *restclient.Config {
+	cfg := cp.clientConfig("")
+	cfg.ContentConfig = restclient.ContentConfig{}
+	return cfg
+}
 
-// clientConfig is RESTConfig with a user agent naming the client.
+// ComponentConfig is the client configuration of a simulated component
+// (a kubelet, a controller): in-process, speaking protobuf, with a user
+// agent naming the component.
+func (cp *ControlPlane) ComponentConfig(userAgent string) *restclient.Config {
+	return cp.clientConfig(userAgent)
+}
+
+// clientConfig is ComponentConfig.
 func (cp *ControlPlane) clientConfig(userAgent string) *restclient.Config {
 	return &restclient.Config{
 		UserAgent: userAgent,

@@ -21,7 +21,7 @@ func (cp *ControlPlane) UserConfig(u user.Info) (*restclient.Config, error) {
 	if err != nil {
 		return nil, err
 	}
-	cfg := cp.clientConfig("")
+	cfg := cp.RESTConfig()
 	cfg.BearerToken = token
 	return cfg, nil
 }

@@ -9,9 +9,9 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"strings"
 	"time"
 
+	admissionregistrationv1 "k8s.io/api/admissionregistration/v1"
 	apiextensionshelpers "k8s.io/apiextensions-apiserver/pkg/apihelpers"
 	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
 	apiextensionsclient "k8s.io/apiextensions-apiserver/pkg/client/clientset/clientset"
@@ -57,6 +57,9 @@ type Environment struct {
 	// ErrorIfCRDPathMissing makes Start fail when a CRD path does not
 	// exist.
 	ErrorIfCRDPathMissing bool
+	// WebhookInstallOptions installs admission webhooks served by the
+	// test process, as in envtest.
+	WebhookInstallOptions WebhookInstallOptions
 
 	// UseExistingCluster runs against the cluster of $KUBECONFIG (or
 	// in-cluster config) instead of a simulation: how a suite graduates
@@ -77,8 +80,9 @@ type Environment struct {
 	ControlPlaneStopTimeout      time.Duration
 	AttachControlPlaneOutput     bool
 
-	cluster *cluster.Cluster
-	dir     string
+	cluster   *cluster.Cluster
+	stopClock func() error
+	dir       string
 }
 
 // CRDInstallOptions are envtest's options for installing CRDs.
@@ -106,6 +110,11 @@ type ClusterOptions struct {
 	Disable []string
 	// Start is where virtual time starts.
 	Start time.Time
+	// Rate, when positive, makes virtual time pass on its own at Rate
+	// times wall time (60: a minute per second), for suites that wait
+	// with Gomega's Eventually in wall time while their own manager runs.
+	// Zero leaves the clock to the suite (SimulatedCluster().Advance).
+	Rate float64
 }
 
 // Start starts the API server (or connects to an existing cluster),
@@ -122,6 +131,10 @@ func (e *Environment) Start() (*rest.Config, error) {
 		return nil, err
 	}
 	if err := e.installCRDs(); err != nil {
+		_ = e.Stop()
+		return nil, err
+	}
+	if err := e.WebhookInstallOptions.install(e.Config); err != nil {
 		_ = e.Stop()
 		return nil, err
 	}
@@ -142,6 +155,12 @@ func (e *Environment) startSimulation() error {
 		return err
 	}
 	e.cluster = c
+	if o := e.Cluster; o != nil && o.Rate > 0 {
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan error, 1)
+		go func() { done <- c.Run(ctx, o.Rate) }()
+		e.stopClock = func() error { cancel(); return <-done }
+	}
 	e.Config = c.RESTConfig()
 	dir, err := os.MkdirTemp("", "kubesim-env-")
 	if err != nil {
@@ -167,10 +186,15 @@ func (e *Environment) Stop() error {
 	if e.CRDInstallOptions.CleanUpAfterUse && e.Config != nil {
 		errs = append(errs, e.uninstallCRDs())
 	}
+	if e.stopClock != nil {
+		errs = append(errs, e.stopClock())
+		e.stopClock = nil
+	}
 	if e.cluster != nil {
 		errs = append(errs, e.cluster.Close())
 		e.cluster = nil
 	}
+	errs = append(errs, e.WebhookInstallOptions.cleanup())
 	if e.dir != "" {
 		errs = append(errs, os.RemoveAll(e.dir))
 		e.dir = ""
@@ -276,53 +300,54 @@ func (e *Environment) uninstallCRDs() error {
 	return nil
 }
 
-var crdCodecs = func() serializer.CodecFactory {
+// installCodecs decode what an Environment installs from files.
+var installCodecs = func() serializer.CodecFactory {
 	s := runtime.NewScheme()
 	_ = apiextensionsv1.AddToScheme(s)
+	_ = admissionregistrationv1.AddToScheme(s)
 	return serializer.NewCodecFactory(s)
 }()
 
 // readCRDs reads the CRDs in a file or in the YAML and JSON files of a
 // directory, skipping other kinds as envtest does.
 func readCRDs(path string, missingIsError bool) ([]*apiextensionsv1.CustomResourceDefinition, error) {
-	info, err := os.Stat(path)
-	if os.IsNotExist(err) && !missingIsError {
-		return nil, nil
-	}
+	objs, err := readManifests(path, missingIsError)
 	if err != nil {
 		return nil, fmt.Errorf("read CRDs: %w", err)
 	}
-	files := []string{path}
-	if info.IsDir() {
-		entries, err := os.ReadDir(path)
-		if err != nil {
-			return nil, fmt.Errorf("read CRDs: %w", err)
-		}
-		files = nil
-		for _, en := range entries {
-			ext := strings.ToLower(filepath.Ext(en.Name()))
-			if !en.IsDir() && (ext == ".yaml" || ext == ".yml" || ext == ".json") {
-				files = append(files, filepath.Join(path, en.Name()))
-			}
+	var out []*apiextensionsv1.CustomResourceDefinition
+	for _, obj := range objs {
+		if crd, ok := obj.(*apiextensionsv1.CustomResourceDefinition); ok {
+			out = append(out, crd)
 		}
 	}
-	var out []*apiextensionsv1.CustomResourceDefinition
+	return out, nil
+}
+
+// readManifests decodes the CRDs and webhook configurations in a file or
+// in the YAML and JSON files of a directory. Other documents are skipped,
+// as envtest skips them.
+func readManifests(path string, missingIsError bool) ([]runtime.Object, error) {
+	if _, err := os.Stat(path); os.IsNotExist(err) && !missingIsError {
+		return nil, nil
+	}
+	files, err := manifestFiles(path)
+	if err != nil {
+		return nil, err
+	}
+	var out []runtime.Object
 	for _, f := range files {
 		data, err := os.ReadFile(f)
 		if err != nil {
-			return nil, fmt.Errorf("read CRDs: %w", err)
+			return nil, err
 		}
 		docs, err := splitDocuments(data)
 		if err != nil {
-			return nil, fmt.Errorf("read CRDs from %s: %w", f, err)
+			return nil, fmt.Errorf("%s: %w", f, err)
 		}
 		for _, doc := range docs {
-			obj, _, err := crdCodecs.UniversalDeserializer().Decode(doc, nil, nil)
-			if err != nil {
-				continue // not a CRD (or not one kubesim knows): envtest skips those too
-			}
-			if crd, ok := obj.(*apiextensionsv1.CustomResourceDefinition); ok {
-				out = append(out, crd)
+			if obj, _, err := installCodecs.UniversalDeserializer().Decode(doc, nil, nil); err == nil {
+				out = append(out, obj)
 			}
 		}
 	}
