@@ -17,6 +17,7 @@ import (
 
 	"github.com/kubesim/kubesim/clock"
 	kubeadmission "github.com/kubesim/kubesim/kube/admission"
+	"github.com/kubesim/kubesim/kube/admission/webhook"
 	"github.com/kubesim/kubesim/kube/apiextensions"
 	"github.com/kubesim/kubesim/kube/apiserver"
 	"github.com/kubesim/kubesim/kube/auth"
@@ -33,8 +34,9 @@ type Options struct {
 	Clock *clock.Clock
 	// Activity counts work in flight; nil makes a new one.
 	Activity *clock.Activity
-	// Admission runs on every write; nil uses Admission(), kubesim's
-	// default chain.
+	// Admission runs on every write; nil uses kubesim's default chain:
+	// Admission() followed by admission webhooks and
+	// ValidatingAdmissionPolicy.
 	Admission admission.Interface
 	// Disable switches parts off by name: any of Controllers(). With all
 	// of them off the control plane is a bare API server, as envtest's.
@@ -59,6 +61,9 @@ type ControlPlane struct {
 	Tokens *auth.Tokens
 
 	customResources *apiextensions.Server
+	// dynamicAdmission is the webhooks and policies of the default
+	// admission chain; nil with Options.Admission.
+	dynamicAdmission *webhook.Plugins
 	// apiserverManager runs the API server's own controllers (those of
 	// CustomResourceDefinitions), which no option switches off.
 	apiserverManager *controller.Manager
@@ -88,24 +93,31 @@ func New(opts Options) (*ControlPlane, error) {
 		return nil, err
 	}
 	admit := opts.Admission
+	var dynamicAdmission *webhook.Plugins
+	late := &lateHandler{}
 	if admit == nil {
-		admit = Admission(st)
+		if dynamicAdmission, admit, err = newAdmission(st, late); err != nil {
+			return nil, err
+		}
 	}
 	crs, err := apiextensions.New(apiextensions.Config{
 		Store: st, Clock: opts.Clock, Admission: admit, Authorizer: apiserver.AllowAll{}, NotFound: apiserver.NotFound,
 	})
 	if err != nil {
+		dynamicAdmission.Close()
 		return nil, err
 	}
 	tokens := &auth.Tokens{}
 	srv, err := apiserver.New(apiserver.Config{Registry: reg, Admission: admit, Activity: opts.Activity, Custom: crs,
 		Authenticator: bearertoken.New(tokens), Authorizer: auth.RBAC{Store: st}})
 	if err != nil {
+		dynamicAdmission.Close()
 		return nil, err
 	}
+	late.set(srv)
 	crs.PublishOpenAPI(srv.OpenAPI())
 	cp := &ControlPlane{Clock: opts.Clock, Activity: opts.Activity, Store: st, Registry: reg, Server: srv, Tokens: tokens,
-		customResources: crs, schedulerSeed: opts.SchedulerSeed}
+		customResources: crs, dynamicAdmission: dynamicAdmission, schedulerSeed: opts.SchedulerSeed}
 	if cp.schedulerSeed == 0 {
 		cp.schedulerSeed = 1
 	}
@@ -202,6 +214,7 @@ func (cp *ControlPlane) Close() {
 		cp.apiserverManager.Stop()
 	}
 	cp.customResources.Stop()
+	cp.dynamicAdmission.Close()
 	cp.Store.Close()
 }
 

@@ -4,5 +4,7 @@
 // k8s.io/apiserver's admission interfaces, so upstream's own plugins
 // (webhooks, ValidatingAdmissionPolicy) can join the same chain.
 //
-// Start with Chain, which lists the plugins in kube-apiserver's order.
+// Start with Chain, which lists the built-in plugins in kube-apiserver's
+// order, and NewChain, which adds the dynamic ones of package webhook
+// (admission webhooks, ValidatingAdmissionPolicy) at their places.
 package admission
