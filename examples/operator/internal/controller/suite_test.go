@@ -73,6 +73,10 @@ var _ = BeforeSuite(func() {
 	mgr, err := ctrl.NewManager(operatorUser.Config(), ctrl.Options{
 		Scheme:  scheme.Scheme,
 		Metrics: metricsserver.Options{BindAddress: "0"},
+		// As deployed: only the leader reconciles, holding a Lease.
+		LeaderElection:          true,
+		LeaderElectionID:        "website-operator",
+		LeaderElectionNamespace: "website-system",
 		WebhookServer: webhook.NewServer(webhook.Options{
 			Host: hooks.LocalServingHost, Port: hooks.LocalServingPort, CertDir: hooks.LocalServingCertDir,
 		}),

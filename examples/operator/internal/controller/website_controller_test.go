@@ -4,6 +4,7 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 	appsv1 "k8s.io/api/apps/v1"
+	coordinationv1 "k8s.io/api/coordination/v1"
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/meta"
@@ -76,6 +77,15 @@ var _ = Describe("Website", func() {
 		Expect(apierrors.IsInvalid(err) || apierrors.IsForbidden(err)).To(BeTrue(), "%v", err)
 		Expect(err.Error()).To(ContainSubstring(`admission webhook "vwebsite.webapp.example.com" denied the request`))
 		Expect(err.Error()).To(ContainSubstring("spec.image: Invalid value: \"nginx\": must name a tag or digest"))
+	})
+
+	It("holds its leader election Lease", func() {
+		Eventually(func(g Gomega) {
+			var lease coordinationv1.Lease
+			g.Expect(k8sClient.Get(ctx, types.NamespacedName{Namespace: "website-system", Name: "website-operator"}, &lease)).To(Succeed())
+			g.Expect(lease.Spec.HolderIdentity).NotTo(BeNil())
+			g.Expect(*lease.Spec.HolderIdentity).NotTo(BeEmpty())
+		}).Should(Succeed())
 	})
 
 	It("gives the operator's service account what it needs and nothing more", func() {
