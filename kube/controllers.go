@@ -10,6 +10,7 @@ import (
 
 	"github.com/kubesim/kubesim/kube/controller"
 	"github.com/kubesim/kubesim/kube/controller/clusterroleaggregation"
+	"github.com/kubesim/kubesim/kube/controller/cronjob"
 	"github.com/kubesim/kubesim/kube/controller/daemonset"
 	"github.com/kubesim/kubesim/kube/controller/deployment"
 	"github.com/kubesim/kubesim/kube/controller/garbagecollector"
@@ -17,6 +18,7 @@ import (
 	"github.com/kubesim/kubesim/kube/controller/namespace"
 	"github.com/kubesim/kubesim/kube/controller/replicaset"
 	"github.com/kubesim/kubesim/kube/controller/statefulset"
+	"github.com/kubesim/kubesim/kube/controller/ttlafterfinished"
 	"github.com/kubesim/kubesim/kube/registry"
 )
 
@@ -28,6 +30,14 @@ type controllerSetup func(cp *ControlPlane, m *controller.Manager) error
 var controllers = map[string]controllerSetup{
 	job.Name: func(cp *ControlPlane, m *controller.Manager) error {
 		job.Add(m)
+		return nil
+	},
+	cronjob.Name: func(cp *ControlPlane, m *controller.Manager) error {
+		cronjob.Add(m)
+		return nil
+	},
+	ttlafterfinished.Name: func(cp *ControlPlane, m *controller.Manager) error {
+		ttlafterfinished.Add(m)
 		return nil
 	},
 	clusterroleaggregation.Name: func(cp *ControlPlane, m *controller.Manager) error {
