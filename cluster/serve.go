@@ -26,7 +26,6 @@ type server struct {
 	token    string
 }
 
-
 // Serve starts an HTTPS listener on addr (":0" style addresses pick a free
 // port; "" means 127.0.0.1:0) with a certificate made for this cluster,
 // and returns its URL.
