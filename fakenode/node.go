@@ -203,6 +203,7 @@ func (n *Node) start() {
 // runs. The timer callback counts the work as in flight before the clock
 // moves on.
 func (n *Node) scheduleLocked(interval time.Duration, fn func(ctx context.Context) error) {
+	slot := len(n.timers) // this schedule's pending timer, replaced at each tick
 	var tick func()
 	tick = func() {
 		n.mu.Lock()
@@ -210,7 +211,7 @@ func (n *Node) scheduleLocked(interval time.Duration, fn func(ctx context.Contex
 			n.mu.Unlock()
 			return
 		}
-		n.timers = append(n.timers, n.fleet.clock.AfterFunc(interval, tick))
+		n.timers[slot] = n.fleet.clock.AfterFunc(interval, tick)
 		n.mu.Unlock()
 		n.fleet.goTracked(func(ctx context.Context) {
 			if err := fn(ctx); err != nil && ctx.Err() == nil {
