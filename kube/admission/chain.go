@@ -7,6 +7,7 @@ import (
 	"k8s.io/apiserver/pkg/admission"
 
 	"github.com/kubesim/kubesim/kube/admission/webhook"
+	"github.com/kubesim/kubesim/kube/auth"
 	"github.com/kubesim/kubesim/store"
 )
 
@@ -15,6 +16,7 @@ import (
 const (
 	NamespaceLifecycleName = "NamespaceLifecycle"
 	PriorityName           = "Priority"
+	RBACEscalationName     = "RBACEscalation"
 )
 
 // Chain returns kubesim's built-in admission plugins in kube-apiserver's
@@ -37,6 +39,9 @@ func builtins(st *store.Store) []namedPlugin {
 	return []namedPlugin{
 		{NamespaceLifecycleName, NamespaceLifecycle{Store: st}},
 		{PriorityName, Priority{Store: st}},
+		// Upstream checks RBAC escalation in the RBAC resources' storage;
+		// here it is a plugin that sees the same writes.
+		{RBACEscalationName, auth.Escalation{Store: st}},
 	}
 }
 

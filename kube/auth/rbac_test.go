@@ -136,3 +136,60 @@ func TestBadTokenAndImpersonation(t *testing.T) {
 	_, err = clientFor(t, cfg).CoreV1().Namespaces().List(ctx, metav1.ListOptions{})
 	wantForbidden(t, err, `users "kubernetes-admin" is forbidden: User "carol" cannot impersonate resource "users" in API group "" at the cluster scope`)
 }
+
+// TestNoEscalation: a user who may manage roles and bindings can still
+// grant only what it holds, unless it may escalate or bind.
+func TestNoEscalation(t *testing.T) {
+	env := testkit.Start(t, testkit.Bare())
+	admin := env.Client()
+	manager := &rbacv1.Role{ObjectMeta: metav1.ObjectMeta{Name: "rbac-manager"}, Rules: []rbacv1.PolicyRule{
+		{Verbs: []string{"create", "update", "get"}, APIGroups: []string{"rbac.authorization.k8s.io"}, Resources: []string{"roles", "rolebindings"}},
+		{Verbs: []string{"get", "list"}, APIGroups: []string{""}, Resources: []string{"pods"}},
+	}}
+	if _, err := admin.RbacV1().Roles("default").Create(ctx, manager, metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	bind := &rbacv1.RoleBinding{ObjectMeta: metav1.ObjectMeta{Name: "dana-manages"},
+		RoleRef:  rbacv1.RoleRef{APIGroup: rbacv1.GroupName, Kind: "Role", Name: "rbac-manager"},
+		Subjects: []rbacv1.Subject{{APIGroup: rbacv1.GroupName, Kind: rbacv1.UserKind, Name: "dana"}}}
+	if _, err := admin.RbacV1().RoleBindings("default").Create(ctx, bind, metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	dana := clientFor(t, env.UserConfig("dana", "team"))
+
+	// Rules dana holds: fine.
+	reader := &rbacv1.Role{ObjectMeta: metav1.ObjectMeta{Name: "pod-reader"},
+		Rules: []rbacv1.PolicyRule{{Verbs: []string{"get"}, APIGroups: []string{""}, Resources: []string{"pods"}}}}
+	if _, err := dana.RbacV1().Roles("default").Create(ctx, reader, metav1.CreateOptions{}); err != nil {
+		t.Errorf("role within dana's rights: %v", err)
+	}
+	// Rules dana does not hold: forbidden, listing what is missing.
+	greedy := &rbacv1.Role{ObjectMeta: metav1.ObjectMeta{Name: "greedy"},
+		Rules: []rbacv1.PolicyRule{{Verbs: []string{"get", "delete"}, APIGroups: []string{""}, Resources: []string{"pods", "secrets"}}}}
+	_, err := dana.RbacV1().Roles("default").Create(ctx, greedy, metav1.CreateOptions{})
+	wantForbidden(t, err, `roles.rbac.authorization.k8s.io "greedy" is forbidden: user "dana" (groups=["team" "system:authenticated"]) is attempting to grant RBAC permissions not currently held:
+{APIGroups:[""], Resources:["pods"], Verbs:["delete"]}
+{APIGroups:[""], Resources:["secrets"], Verbs:["get" "delete"]}`)
+
+	// Binding cluster-admin would hand out more than dana holds.
+	grab := &rbacv1.RoleBinding{ObjectMeta: metav1.ObjectMeta{Name: "grab"},
+		RoleRef:  rbacv1.RoleRef{APIGroup: rbacv1.GroupName, Kind: "ClusterRole", Name: "cluster-admin"},
+		Subjects: []rbacv1.Subject{{APIGroup: rbacv1.GroupName, Kind: rbacv1.UserKind, Name: "dana"}}}
+	if _, err := dana.RbacV1().RoleBindings("default").Create(ctx, grab, metav1.CreateOptions{}); !apierrors.IsForbidden(err) {
+		t.Errorf("binding cluster-admin: %v, want Forbidden", err)
+	}
+	// With "bind" on cluster-admin, dana may bind it (in this namespace).
+	bindRule := &rbacv1.Role{ObjectMeta: metav1.ObjectMeta{Name: "may-bind-admin"}, Rules: []rbacv1.PolicyRule{{
+		Verbs: []string{"bind"}, APIGroups: []string{"rbac.authorization.k8s.io"}, Resources: []string{"clusterroles"}, ResourceNames: []string{"cluster-admin"}}}}
+	if _, err := admin.RbacV1().Roles("default").Create(ctx, bindRule, metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	b2 := bind.DeepCopy()
+	b2.Name, b2.RoleRef.Name = "dana-may-bind", "may-bind-admin"
+	if _, err := admin.RbacV1().RoleBindings("default").Create(ctx, b2, metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := dana.RbacV1().RoleBindings("default").Create(ctx, grab, metav1.CreateOptions{}); err != nil {
+		t.Errorf("binding cluster-admin with the bind verb: %v", err)
+	}
+}
