@@ -51,6 +51,9 @@ func (r *runtime) startShell(w *podWorker, c *ctr, env []corev1.EnvVar, onExit e
 		return &serverProcess{onExit: onExit, now: r.fleet.clock.Now}, nil
 	}
 	now := r.fleet.clock.Now
+	// Read now: the exit callback runs on the shell's goroutine, while
+	// pod updates repoint c.spec under the worker's lock.
+	msgPath := c.spec.TerminationMessagePath
 	p := sh.Start(r.fleet.ctx, shell.Spec{
 		Argv: argv, Init: true,
 		Stdout: c.log.writer("stdout"), Stderr: c.log.writer("stderr"),
@@ -59,7 +62,7 @@ func (r *runtime) startShell(w *podWorker, c *ctr, env []corev1.EnvVar, onExit e
 			if code > 128 && code < 160 {
 				st.signal = int32(code - 128)
 			}
-			st.message = terminationMessage(c, fsys)
+			st.message = terminationMessage(msgPath, fsys)
 			onExit(st)
 		},
 	})
@@ -68,11 +71,11 @@ func (r *runtime) startShell(w *podWorker, c *ctr, env []corev1.EnvVar, onExit e
 }
 
 // terminationMessage reads the container's termination message file.
-func terminationMessage(c *ctr, fsys interface{ ReadFile(string) ([]byte, error) }) string {
-	if c.spec.TerminationMessagePath == "" {
+func terminationMessage(path string, fsys interface{ ReadFile(string) ([]byte, error) }) string {
+	if path == "" {
 		return ""
 	}
-	b, err := fsys.ReadFile(c.spec.TerminationMessagePath)
+	b, err := fsys.ReadFile(path)
 	if err != nil {
 		return ""
 	}

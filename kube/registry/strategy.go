@@ -11,6 +11,7 @@ import (
 	"k8s.io/apiserver/pkg/storage/names"
 
 	"github.com/kubesim/kubesim/kube/scheme"
+	"github.com/kubesim/kubesim/kube/validation"
 )
 
 // strategy is the create, update and delete strategy of one resource's main
@@ -60,16 +61,20 @@ func (s *strategy) PrepareForUpdate(ctx context.Context, obj, old runtime.Object
 	scheme.Scheme.Default(obj)
 }
 
+// Validate runs the resource's upstream validation (metadata included,
+// as upstream strategies do; rest.BeforeCreate adds its generic metadata
+// checks only when this returns nothing), then the resource's own hook.
 func (s *strategy) Validate(ctx context.Context, obj runtime.Object) field.ErrorList {
-	var errs field.ErrorList
+	errs := validation.ValidateCreate(obj)
 	if s.res.Hooks.Validate != nil {
 		errs = append(errs, s.res.Hooks.Validate(ctx, obj)...)
 	}
 	return errs
 }
 
+// ValidateUpdate runs the resource's upstream update validation.
 func (s *strategy) ValidateUpdate(ctx context.Context, obj, old runtime.Object) field.ErrorList {
-	return nil
+	return validation.ValidateUpdate(obj, old)
 }
 
 func (s *strategy) WarningsOnCreate(ctx context.Context, obj runtime.Object) []string { return nil }
@@ -103,8 +108,9 @@ func (s statusStrategy) PrepareForUpdate(ctx context.Context, obj, old runtime.O
 	scheme.Scheme.Default(obj)
 }
 
+// ValidateUpdate runs the resource's upstream /status validation.
 func (s statusStrategy) ValidateUpdate(ctx context.Context, obj, old runtime.Object) field.ErrorList {
-	return nil
+	return validation.ValidateStatusUpdate(obj, old)
 }
 
 // resetStatus sets an object's Status field to its zero value.

@@ -6,6 +6,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	batchv1 "k8s.io/api/batch/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/utils/ptr"
 
 	"k8s.io/client-go/kubernetes"
@@ -237,5 +239,29 @@ func TestTimeZone(t *testing.T) {
 				t.Errorf("%d active Jobs, want %d", len(a), len(tt.want))
 			}
 		})
+	}
+}
+
+// TestBadSchedules: the API server refuses an unparseable schedule or an
+// unknown time zone, with upstream's validation messages, so no Job is
+// ever made for them. (The controller still reports such schedules with
+// an event, for objects stored under older rules.)
+func TestBadSchedules(t *testing.T) {
+	t.Parallel()
+	_, c := startIdle(t)
+	bogus := newCronJob("bogus", "every day", 0, time.Second)
+	mars := newCronJob("mars", "*/1 * * * *", 0, time.Second)
+	mars.Spec.TimeZone = ptr.To("Mars/Olympus")
+	for _, tc := range []struct {
+		cj   *batchv1.CronJob
+		want string
+	}{
+		{bogus, `CronJob.batch "bogus" is invalid: spec.schedule: Invalid value: "every day": expected exactly 5 fields, found 2: [every day]`},
+		{mars, `CronJob.batch "mars" is invalid: spec.timeZone: Invalid value: "Mars/Olympus": unknown time zone Mars/Olympus`},
+	} {
+		_, err := c.BatchV1().CronJobs(ns).Create(ctx, tc.cj, metav1.CreateOptions{})
+		if !apierrors.IsInvalid(err) || err.Error() != tc.want {
+			t.Errorf("create %s: err = %v, want %q", tc.cj.Name, err, tc.want)
+		}
 	}
 }

@@ -16,13 +16,20 @@ import (
 // policy fails the Job on exit code 42 of container work, ignores
 // disruptions, and fails just the index on exit code 5.
 func policy() *batchv1.PodFailurePolicy {
+	p := nonIndexedPolicy()
+	p.Rules = append(p.Rules, batchv1.PodFailurePolicyRule{Action: batchv1.PodFailurePolicyActionFailIndex,
+		OnExitCodes: &batchv1.PodFailurePolicyOnExitCodesRequirement{Operator: batchv1.PodFailurePolicyOnExitCodesOpIn, Values: []int32{5}}})
+	return p
+}
+
+// nonIndexedPolicy is policy without its FailIndex rule, which the API
+// server refuses without backoffLimitPerIndex.
+func nonIndexedPolicy() *batchv1.PodFailurePolicy {
 	return &batchv1.PodFailurePolicy{Rules: []batchv1.PodFailurePolicyRule{
 		{Action: batchv1.PodFailurePolicyActionFailJob, OnExitCodes: &batchv1.PodFailurePolicyOnExitCodesRequirement{
 			ContainerName: ptr.To("work"), Operator: batchv1.PodFailurePolicyOnExitCodesOpIn, Values: []int32{42}}},
 		{Action: batchv1.PodFailurePolicyActionIgnore, OnPodConditions: []batchv1.PodFailurePolicyOnPodConditionsPattern{
 			{Type: corev1.DisruptionTarget}}},
-		{Action: batchv1.PodFailurePolicyActionFailIndex, OnExitCodes: &batchv1.PodFailurePolicyOnExitCodesRequirement{
-			Operator: batchv1.PodFailurePolicyOnExitCodesOpIn, Values: []int32{5}}},
 	}}
 }
 
@@ -31,7 +38,7 @@ func policy() *batchv1.PodFailurePolicy {
 func TestPodFailurePolicyFailJob(t *testing.T) {
 	env, c := start(t)
 	job := newJob("fatal", 3, 1, 42, 3*time.Second)
-	job.Spec.PodFailurePolicy = policy()
+	job.Spec.PodFailurePolicy = nonIndexedPolicy()
 	create(t, c, job)
 	env.Advance(30 * time.Second)
 	pods := jobPods(t, c, "fatal")
@@ -59,7 +66,7 @@ func TestPodFailurePolicyFailJob(t *testing.T) {
 func TestPodFailurePolicyIgnoreDisruption(t *testing.T) {
 	env, c := start(t)
 	job := newJob("evicted", 1, 1, 0, 2*time.Minute)
-	job.Spec.PodFailurePolicy = policy()
+	job.Spec.PodFailurePolicy = nonIndexedPolicy()
 	job.Spec.BackoffLimit = ptr.To[int32](0)
 	job.Spec.Template.Spec.TerminationGracePeriodSeconds = ptr.To[int64](20)
 	create(t, c, job)
