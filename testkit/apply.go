@@ -94,33 +94,45 @@ func applyOne(ctx context.Context, dyn dynamic.Interface, mapper meta.Resettable
 func readObjects(paths []string) ([]*unstructured.Unstructured, error) {
 	var out []*unstructured.Unstructured
 	for _, p := range paths {
-		files, err := manifestFiles(p)
+		docs, err := documents(p)
 		if err != nil {
 			return nil, err
 		}
-		for _, f := range files {
-			data, err := os.ReadFile(f)
-			if err != nil {
-				return nil, err
+		for _, doc := range docs {
+			obj := &unstructured.Unstructured{}
+			if err := yaml.Unmarshal(doc, &obj.Object); err != nil {
+				return nil, fmt.Errorf("%s: %w", p, err)
 			}
-			docs, err := splitDocuments(data)
-			if err != nil {
-				return nil, fmt.Errorf("%s: %w", f, err)
+			if len(obj.Object) == 0 {
+				continue // a document of comments only
 			}
-			for _, doc := range docs {
-				obj := &unstructured.Unstructured{}
-				if err := yaml.Unmarshal(doc, &obj.Object); err != nil {
-					return nil, fmt.Errorf("%s: %w", f, err)
-				}
-				if len(obj.Object) == 0 {
-					continue // a document of comments only
-				}
-				if obj.GetKind() == "" || obj.GetAPIVersion() == "" {
-					return nil, fmt.Errorf("%s: a document without apiVersion and kind", f)
-				}
-				out = append(out, obj)
+			if obj.GetKind() == "" || obj.GetAPIVersion() == "" {
+				return nil, fmt.Errorf("%s: a document without apiVersion and kind", p)
 			}
+			out = append(out, obj)
 		}
+	}
+	return out, nil
+}
+
+// documents returns the YAML or JSON documents of a file, or of the
+// manifest files of a directory.
+func documents(path string) ([][]byte, error) {
+	files, err := manifestFiles(path)
+	if err != nil {
+		return nil, err
+	}
+	var out [][]byte
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			return nil, err
+		}
+		docs, err := splitDocuments(data)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", f, err)
+		}
+		out = append(out, docs...)
 	}
 	return out, nil
 }

@@ -331,24 +331,14 @@ func readManifests(path string, missingIsError bool) ([]runtime.Object, error) {
 	if _, err := os.Stat(path); os.IsNotExist(err) && !missingIsError {
 		return nil, nil
 	}
-	files, err := manifestFiles(path)
+	docs, err := documents(path)
 	if err != nil {
 		return nil, err
 	}
 	var out []runtime.Object
-	for _, f := range files {
-		data, err := os.ReadFile(f)
-		if err != nil {
-			return nil, err
-		}
-		docs, err := splitDocuments(data)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", f, err)
-		}
-		for _, doc := range docs {
-			if obj, _, err := installCodecs.UniversalDeserializer().Decode(doc, nil, nil); err == nil {
-				out = append(out, obj)
-			}
+	for _, doc := range docs {
+		if obj, _, err := installCodecs.UniversalDeserializer().Decode(doc, nil, nil); err == nil {
+			out = append(out, obj)
 		}
 	}
 	return out, nil
