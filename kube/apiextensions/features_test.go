@@ -4,16 +4,20 @@ import (
 	"context"
 	"encoding/json"
 	"encoding/pem"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/dynamic"
 	"k8s.io/utils/ptr"
 
@@ -157,4 +161,51 @@ func TestConversionWebhook(t *testing.T) {
 
 func caPEM(s *httptest.Server) []byte {
 	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: s.Certificate().Raw})
+}
+
+// TestServerSideApplyListMap: two field managers own different entries of
+// an x-kubernetes-list-type=map list, and a conflict names its manager.
+func TestServerSideApplyListMap(t *testing.T) {
+	env := testkit.Start(t, testkit.Bare())
+	crd := widgetCRD()
+	crd.Spec.Versions[0].Schema.OpenAPIV3Schema.Properties["spec"].Properties["ports"] = apiextensionsv1.JSONSchemaProps{
+		Type: "array", XListType: ptr.To("map"), XListMapKeys: []string{"name"},
+		Items: &apiextensionsv1.JSONSchemaPropsOrArray{Schema: &apiextensionsv1.JSONSchemaProps{
+			Type: "object", Required: []string{"name"},
+			Properties: map[string]apiextensionsv1.JSONSchemaProps{"name": {Type: "string"}, "port": {Type: "integer"}},
+		}},
+	}
+	// A second served version with conversion None: the same object is
+	// readable at both.
+	v2 := *crd.Spec.Versions[0].DeepCopy()
+	v2.Name, v2.Storage = "v2", false
+	crd.Spec.Versions = append(crd.Spec.Versions, v2)
+	installCRD(t, env, crd)
+	res := dynamic.NewForConfigOrDie(env.Config()).Resource(widgets).Namespace("default")
+	ctx := context.Background()
+	apply := func(manager, port string, number int64, force bool) error {
+		body := `{"apiVersion":"example.com/v1","kind":"Widget","metadata":{"name":"w"},"spec":{"ports":[{"name":"` + port + `","port":` + fmt.Sprint(number) + `}]}}`
+		_, err := res.Patch(ctx, "w", types.ApplyPatchType, []byte(body), metav1.PatchOptions{FieldManager: manager, Force: &force})
+		return err
+	}
+	if err := apply("alice", "http", 80, false); err != nil {
+		t.Fatal(err)
+	}
+	if err := apply("bob", "https", 443, false); err != nil {
+		t.Fatal(err)
+	}
+	v2gvr := widgets
+	v2gvr.Version = "v2"
+	got, err := dynamic.NewForConfigOrDie(env.Config()).Resource(v2gvr).Namespace("default").Get(ctx, "w", metav1.GetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ports, _, _ := unstructured.NestedSlice(got.Object, "spec", "ports")
+	if len(ports) != 2 || got.GetAPIVersion() != "example.com/v2" {
+		t.Errorf("ports %v at %s, want both managers' entries", ports, got.GetAPIVersion())
+	}
+	err = apply("bob", "http", 8080, false)
+	if !apierrors.IsConflict(err) || !strings.Contains(err.Error(), `conflict with "alice"`) {
+		t.Errorf("bob changing alice's port: %v, want a conflict naming alice", err)
+	}
 }
