@@ -101,7 +101,7 @@ func (r *Recorder) record(ref *corev1.ObjectReference, eventtype, reason, messag
 		ev.Count++
 		ev.LastTimestamp = now
 		r.seen[key] = ev
-		r.enqueueLocked(&write{event: ev, update: true})
+		r.enqueueLocked(&write{event: ev.DeepCopy(), update: true})
 		return
 	}
 	ns := ref.Namespace
@@ -125,7 +125,9 @@ func (r *Recorder) record(ref *corev1.ObjectReference, eventtype, reason, messag
 		ReportingInstance:   r.source.Host,
 	}
 	r.seen[key] = ev
-	r.enqueueLocked(&write{event: ev})
+	// The writer gets its own copy: client-go sets the type meta of what it
+	// encodes, while later events read the one kept here.
+	r.enqueueLocked(&write{event: ev.DeepCopy()})
 }
 
 // lastStamp is the time part of the last event name given out, by any
