@@ -1,12 +1,9 @@
 package testkit
 
 import (
-	"bufio"
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"time"
@@ -20,7 +17,6 @@ import (
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/serializer"
 	"k8s.io/apimachinery/pkg/util/wait"
-	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/clientcmd"
 
@@ -331,7 +327,7 @@ func readManifests(path string, missingIsError bool) ([]runtime.Object, error) {
 	if _, err := os.Stat(path); os.IsNotExist(err) && !missingIsError {
 		return nil, nil
 	}
-	docs, err := documents(path)
+	docs, err := cluster.Documents(path)
 	if err != nil {
 		return nil, err
 	}
@@ -342,22 +338,4 @@ func readManifests(path string, missingIsError bool) ([]runtime.Object, error) {
 		}
 	}
 	return out, nil
-}
-
-// splitDocuments splits a multi-document YAML (or a JSON) file.
-func splitDocuments(data []byte) ([][]byte, error) {
-	r := utilyaml.NewYAMLReader(bufio.NewReader(bytes.NewReader(data)))
-	var docs [][]byte
-	for {
-		doc, err := r.Read()
-		if err == io.EOF {
-			return docs, nil
-		}
-		if err != nil {
-			return nil, err
-		}
-		if len(bytes.TrimSpace(doc)) > 0 {
-			docs = append(docs, doc)
-		}
-	}
 }
