@@ -69,7 +69,7 @@ func (c *Cluster) serve(addr string) (*server, error) {
 		caPEM:    certs.CA,
 		token:    token,
 		http: &http.Server{
-			Handler:           c.ControlPlane.Handler(),
+			Handler:           c.withControl(c.ControlPlane.Handler(), token),
 			TLSConfig:         &tls.Config{Certificates: []tls.Certificate{serving}, MinVersion: tls.VersionTLS12, NextProtos: []string{"h2", "http/1.1"}},
 			ReadHeaderTimeout: 30 * time.Second,
 		},
