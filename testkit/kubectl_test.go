@@ -1,0 +1,93 @@
+package testkit_test
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/kubesim/kubesim/testkit"
+)
+
+const nginxDeployment = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: nginx-deployment
+  labels:
+    app: nginx
+spec:
+  replicas: 3
+  selector:
+    matchLabels:
+      app: nginx
+  template:
+    metadata:
+      labels:
+        app: nginx
+    spec:
+      containers:
+      - name: nginx
+        image: nginx:1.7.9
+        ports:
+        - containerPort: 80
+`
+
+// kubectl runs the real kubectl and checks its output has every want.
+func kubectl(t *testing.T, env *testkit.Env, want []string, args ...string) string {
+	t.Helper()
+	out, err := env.Kubectl(args...)
+	if err != nil {
+		t.Fatalf("kubectl %s: %v\n%s", strings.Join(args, " "), err, out)
+	}
+	for _, w := range want {
+		if !strings.Contains(out, w) {
+			t.Errorf("kubectl %s: output lacks %q:\n%s", strings.Join(args, " "), w, out)
+		}
+	}
+	return out
+}
+
+// TestKubectl drives a cluster with the real kubectl, built from the
+// k8s.io/kubectl module, as a user at a terminal would.
+func TestKubectl(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds kubectl")
+	}
+	env := testkit.Start(t, testkit.WithNodes(2))
+	manifest := filepath.Join(t.TempDir(), "nginx.yaml")
+	if err := os.WriteFile(manifest, []byte(nginxDeployment), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	kubectl(t, env, []string{"deployment.apps/nginx-deployment created"}, "apply", "-f", manifest)
+	env.Advance(time.Minute)
+	kubectl(t, env, []string{`deployment "nginx-deployment" successfully rolled out`}, "rollout", "status", "deployment/nginx-deployment")
+	kubectl(t, env, []string{"condition met"}, "wait", "--for=condition=Available", "deployment/nginx-deployment", "--timeout=5s")
+	wide := kubectl(t, env, []string{"NAME", "READY", "STATUS", "RESTARTS", "AGE", "IP", "NODE", "Running", "1/1"}, "get", "pods", "-o", "wide")
+	if n := strings.Count(wide, "Running"); n != 3 {
+		t.Errorf("get pods -o wide shows %d running pods, want 3:\n%s", n, wide)
+	}
+	kubectl(t, env, []string{"nginx-deployment", "3/3"}, "get", "deployments")
+	pod := strings.Fields(strings.Split(wide, "\n")[1])[0]
+	kubectl(t, env, []string{"Status:", "Running", "Events:", "Scheduled", "Successfully assigned default/" + pod, "Started"}, "describe", "pod", pod)
+
+	kubectl(t, env, []string{"image updated"}, "set", "image", "deployment/nginx-deployment", "nginx=nginx:1.9.1")
+	env.Advance(time.Minute)
+	kubectl(t, env, []string{"REVISION", "1", "2"}, "rollout", "history", "deployment/nginx-deployment")
+	kubectl(t, env, []string{"rolled back"}, "rollout", "undo", "deployment/nginx-deployment")
+	env.Advance(time.Minute)
+	kubectl(t, env, []string{"nginx:1.7.9"}, "get", "deployment", "nginx-deployment", "-o", "jsonpath={.spec.template.spec.containers[0].image}")
+	kubectl(t, env, []string{"scaled"}, "scale", "deployment/nginx-deployment", "--replicas=1")
+	env.Advance(time.Minute)
+	kubectl(t, env, []string{"1/1"}, "get", "deployment", "nginx-deployment")
+
+	kubectl(t, env, []string{"pod/hello created"}, "run", "hello", "--image=busybox", "--restart=Never", "--", "sh", "-c", "echo hello from kubesim")
+	env.Advance(time.Minute)
+	kubectl(t, env, []string{"hello from kubesim"}, "logs", "hello")
+	kubectl(t, env, []string{"Completed"}, "get", "pod", "hello")
+
+	kubectl(t, env, []string{"node/node-1 cordoned"}, "cordon", "node-1")
+	kubectl(t, env, []string{"SchedulingDisabled"}, "get", "nodes")
+	kubectl(t, env, []string{"FIELD: replicas", "<integer>"}, "explain", "deployment.spec.replicas")
+	kubectl(t, env, []string{`deployment.apps "nginx-deployment" deleted`}, "delete", "deployment", "nginx-deployment")
+}
