@@ -86,6 +86,11 @@ func TestKubectl(t *testing.T) {
 	kubectl(t, env, []string{"hello from kubesim"}, "logs", "hello")
 	kubectl(t, env, []string{"Completed"}, "get", "pod", "hello")
 
+	kubectl(t, env, []string{"pod/crasher created"}, "run", "crasher", "--image=busybox:1.36", "--", "sh", "-c", "date; exit 1")
+	env.Advance(30 * time.Second)
+	kubectl(t, env, []string{"CrashLoopBackOff"}, "get", "pod", "crasher")
+	kubectl(t, env, []string{"2025"}, "logs", "crasher", "--previous")
+
 	kubectl(t, env, []string{"node/node-1 cordoned"}, "cordon", "node-1")
 	kubectl(t, env, []string{"SchedulingDisabled"}, "get", "nodes")
 	kubectl(t, env, []string{"FIELD: replicas", "<integer>"}, "explain", "deployment.spec.replicas")
