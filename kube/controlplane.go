@@ -87,7 +87,7 @@ func New(opts Options) (*ControlPlane, error) {
 	reg, err := registry.New(registry.Config{
 		Store: st, Clock: opts.Clock,
 		Tables:   func(*registry.Resource) rest.TableConvertor { return printers.NewTableConvertor(opts.Clock) },
-		Kubelets: opts.Kubelets,
+		Kubelets: opts.Kubelets, Authorizer: auth.RBAC{Store: st},
 	})
 	if err != nil {
 		return nil, err

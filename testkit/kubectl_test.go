@@ -94,5 +94,9 @@ func TestKubectl(t *testing.T) {
 	kubectl(t, env, []string{"node/node-1 cordoned"}, "cordon", "node-1")
 	kubectl(t, env, []string{"SchedulingDisabled"}, "get", "nodes")
 	kubectl(t, env, []string{"FIELD: replicas", "<integer>"}, "explain", "deployment.spec.replicas")
+	kubectl(t, env, []string{"yes"}, "auth", "can-i", "delete", "pods")
+	if out, _ := env.Kubectl("auth", "can-i", "delete", "pods", "--as=nobody"); !strings.Contains(out, "no") {
+		t.Errorf("kubectl auth can-i as nobody: %q", out)
+	}
 	kubectl(t, env, []string{`deployment.apps "nginx-deployment" deleted`}, "delete", "deployment", "nginx-deployment")
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"testing"
 
+	authorizationv1 "k8s.io/api/authorization/v1"
 	corev1 "k8s.io/api/core/v1"
 	rbacv1 "k8s.io/api/rbac/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
@@ -191,5 +192,49 @@ func TestNoEscalation(t *testing.T) {
 	}
 	if _, err := dana.RbacV1().RoleBindings("default").Create(ctx, grab, metav1.CreateOptions{}); err != nil {
 		t.Errorf("binding cluster-admin with the bind verb: %v", err)
+	}
+}
+
+// TestAccessReviews: `kubectl auth can-i` and SubjectAccessReviews ask
+// the same RBAC that guards requests.
+func TestAccessReviews(t *testing.T) {
+	env := testkit.Start(t, testkit.Bare())
+	role := &rbacv1.Role{ObjectMeta: metav1.ObjectMeta{Name: "pod-reader"},
+		Rules: []rbacv1.PolicyRule{{Verbs: []string{"get", "list"}, APIGroups: []string{""}, Resources: []string{"pods"}}}}
+	if _, err := env.Client().RbacV1().Roles("default").Create(ctx, role, metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	binding := &rbacv1.RoleBinding{ObjectMeta: metav1.ObjectMeta{Name: "erin-reads"},
+		RoleRef:  rbacv1.RoleRef{APIGroup: rbacv1.GroupName, Kind: "Role", Name: "pod-reader"},
+		Subjects: []rbacv1.Subject{{APIGroup: rbacv1.GroupName, Kind: rbacv1.UserKind, Name: "erin"}}}
+	if _, err := env.Client().RbacV1().RoleBindings("default").Create(ctx, binding, metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	erin := clientFor(t, env.UserConfig("erin"))
+	for _, tc := range []struct {
+		verb, ns string
+		want     bool
+	}{{"list", "default", true}, {"delete", "default", false}, {"list", "kube-system", false}} {
+		r, err := erin.AuthorizationV1().SelfSubjectAccessReviews().Create(ctx, &authorizationv1.SelfSubjectAccessReview{
+			Spec: authorizationv1.SelfSubjectAccessReviewSpec{ResourceAttributes: &authorizationv1.ResourceAttributes{
+				Verb: tc.verb, Resource: "pods", Namespace: tc.ns}}}, metav1.CreateOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Status.Allowed != tc.want {
+			t.Errorf("can erin %s pods in %s: %v, want %v", tc.verb, tc.ns, r.Status.Allowed, tc.want)
+		}
+	}
+	// The admin asks about erin.
+	sar, err := env.Client().AuthorizationV1().SubjectAccessReviews().Create(ctx, &authorizationv1.SubjectAccessReview{
+		Spec: authorizationv1.SubjectAccessReviewSpec{User: "erin", ResourceAttributes: &authorizationv1.ResourceAttributes{
+			Verb: "get", Resource: "pods", Namespace: "default"}}}, metav1.CreateOptions{})
+	if err != nil || !sar.Status.Allowed {
+		t.Errorf("SubjectAccessReview for erin: %v %+v", err, sar)
+	}
+	_, err = env.Client().AuthorizationV1().SubjectAccessReviews().Create(ctx, &authorizationv1.SubjectAccessReview{
+		Spec: authorizationv1.SubjectAccessReviewSpec{ResourceAttributes: &authorizationv1.ResourceAttributes{Verb: "get", Resource: "pods"}}}, metav1.CreateOptions{})
+	if !apierrors.IsInvalid(err) {
+		t.Errorf("review without a subject: %v, want 422", err)
 	}
 }

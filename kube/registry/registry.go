@@ -11,6 +11,7 @@ import (
 	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/apiserver/pkg/authorization/authorizer"
 	"k8s.io/apiserver/pkg/registry/generic"
 	genericregistry "k8s.io/apiserver/pkg/registry/generic/registry"
 	"k8s.io/apiserver/pkg/registry/rest"
@@ -51,6 +52,9 @@ type Config struct {
 	// Kubelets reaches the kubelets' HTTP API (container logs) by node
 	// name; nil makes pods/log return empty logs.
 	Kubelets http.RoundTripper
+	// Authorizer answers the access reviews (kubectl auth can-i); nil
+	// allows everything.
+	Authorizer authorizer.UnconditionalAuthorizer
 }
 
 // New builds the REST storage of every resource in Catalog.
@@ -74,6 +78,7 @@ func New(c Config) (*Registry, error) {
 		reg.entries = append(reg.entries, e)
 		reg.byGVR[res.GroupVersionResource] = e
 	}
+	reg.addAccessReviews(c)
 	if err := reg.addSubresources(c); err != nil {
 		return nil, err
 	}
