@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
@@ -35,6 +36,38 @@ func Apply(ctx context.Context, cfg *rest.Config, paths ...string) error {
 	if err != nil {
 		return err
 	}
+	return ApplyObjects(ctx, cfg, objs...)
+}
+
+// ApplyObjects applies objects as Apply applies the objects of files.
+func ApplyObjects(ctx context.Context, cfg *rest.Config, objs ...*unstructured.Unstructured) error {
+	return eachObject(ctx, cfg, objs, func(ri dynamic.ResourceInterface, obj *unstructured.Unstructured) error {
+		data, err := json.Marshal(obj)
+		if err != nil {
+			return err
+		}
+		force := true
+		_, err = ri.Patch(ctx, obj.GetName(), types.ApplyPatchType, data, metav1.PatchOptions{FieldManager: applyManager, Force: &force})
+		return err
+	})
+}
+
+// DeleteObjects deletes objects by kind, namespace and name, in the
+// background as kubectl delete does; objects already gone are no error.
+func DeleteObjects(ctx context.Context, cfg *rest.Config, objs ...*unstructured.Unstructured) error {
+	return eachObject(ctx, cfg, objs, func(ri dynamic.ResourceInterface, obj *unstructured.Unstructured) error {
+		policy := metav1.DeletePropagationBackground
+		err := ri.Delete(ctx, obj.GetName(), metav1.DeleteOptions{PropagationPolicy: &policy})
+		if apierrors.IsNotFound(err) {
+			return nil
+		}
+		return err
+	})
+}
+
+// eachObject calls fn with the resource client of each object, found
+// through discovery.
+func eachObject(ctx context.Context, cfg *rest.Config, objs []*unstructured.Unstructured, fn func(dynamic.ResourceInterface, *unstructured.Unstructured) error) error {
 	dyn, err := dynamic.NewForConfig(cfg)
 	if err != nil {
 		return err
@@ -45,14 +78,20 @@ func Apply(ctx context.Context, cfg *rest.Config, paths ...string) error {
 	}
 	mapper := restmapper.NewDeferredDiscoveryRESTMapper(memory.NewMemCacheClient(disc))
 	for _, obj := range objs {
-		if err := applyOne(ctx, dyn, mapper, obj); err != nil {
-			return err
+		ri, err := resourceFor(dyn, mapper, obj)
+		if err == nil {
+			err = fn(ri, obj)
+		}
+		if err != nil {
+			return fmt.Errorf("%s %s: %w", obj.GetKind(), obj.GetName(), err)
 		}
 	}
 	return nil
 }
 
-func applyOne(ctx context.Context, dyn dynamic.Interface, mapper meta.ResettableRESTMapper, obj *unstructured.Unstructured) error {
+// resourceFor maps an object to its resource; namespaced objects without
+// a namespace go to "default".
+func resourceFor(dyn dynamic.Interface, mapper meta.ResettableRESTMapper, obj *unstructured.Unstructured) (dynamic.ResourceInterface, error) {
 	gvk := obj.GroupVersionKind()
 	mapping, err := mapper.RESTMapping(gvk.GroupKind(), gvk.Version)
 	if meta.IsNoMatchError(err) {
@@ -60,25 +99,16 @@ func applyOne(ctx context.Context, dyn dynamic.Interface, mapper meta.Resettable
 		mapping, err = mapper.RESTMapping(gvk.GroupKind(), gvk.Version)
 	}
 	if err != nil {
-		return fmt.Errorf("apply %s %s: %w", gvk.Kind, obj.GetName(), err)
+		return nil, err
 	}
 	client := dyn.Resource(mapping.Resource)
-	var ri dynamic.ResourceInterface = client
-	if mapping.Scope.Name() == meta.RESTScopeNameNamespace {
-		if obj.GetNamespace() == "" {
-			obj.SetNamespace(metav1.NamespaceDefault)
-		}
-		ri = client.Namespace(obj.GetNamespace())
+	if mapping.Scope.Name() != meta.RESTScopeNameNamespace {
+		return client, nil
 	}
-	data, err := json.Marshal(obj)
-	if err != nil {
-		return err
+	if obj.GetNamespace() == "" {
+		obj.SetNamespace(metav1.NamespaceDefault)
 	}
-	force := true
-	if _, err := ri.Patch(ctx, obj.GetName(), types.ApplyPatchType, data, metav1.PatchOptions{FieldManager: applyManager, Force: &force}); err != nil {
-		return fmt.Errorf("apply %s %s: %w", gvk.Kind, obj.GetName(), err)
-	}
-	return nil
+	return client.Namespace(obj.GetNamespace()), nil
 }
 
 // readObjects decodes every document of the files at paths.
@@ -90,18 +120,35 @@ func readObjects(paths []string) ([]*unstructured.Unstructured, error) {
 			return nil, err
 		}
 		for _, doc := range docs {
-			obj := &unstructured.Unstructured{}
-			if err := yaml.Unmarshal(doc, &obj.Object); err != nil {
+			objs, err := ParseManifests(doc)
+			if err != nil {
 				return nil, fmt.Errorf("%s: %w", p, err)
 			}
-			if len(obj.Object) == 0 {
-				continue // a document of comments only
-			}
-			if obj.GetKind() == "" || obj.GetAPIVersion() == "" {
-				return nil, fmt.Errorf("%s: a document without apiVersion and kind", p)
-			}
-			out = append(out, obj)
+			out = append(out, objs...)
 		}
+	}
+	return out, nil
+}
+
+// ParseManifests decodes YAML or JSON text, multi-document YAML allowed.
+func ParseManifests(data []byte) ([]*unstructured.Unstructured, error) {
+	docs, err := splitDocuments(data)
+	if err != nil {
+		return nil, err
+	}
+	var out []*unstructured.Unstructured
+	for _, doc := range docs {
+		obj := &unstructured.Unstructured{}
+		if err := yaml.Unmarshal(doc, &obj.Object); err != nil {
+			return nil, err
+		}
+		if len(obj.Object) == 0 {
+			continue // a document of comments only
+		}
+		if obj.GetKind() == "" || obj.GetAPIVersion() == "" {
+			return nil, fmt.Errorf("a document without apiVersion and kind")
+		}
+		out = append(out, obj)
 	}
 	return out, nil
 }

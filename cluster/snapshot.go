@@ -91,7 +91,7 @@ func snapshotResource(ctx context.Context, dyn dynamic.Interface, gvr schema.Gro
 		if len(obj.GetOwnerReferences()) > 0 || obj.GetLabels()["kubernetes.io/bootstrapping"] == "rbac-defaults" {
 			continue
 		}
-		b, err := yaml.Marshal(manifest(obj).Object)
+		b, err := yaml.Marshal(Manifest(obj).Object)
 		if err != nil {
 			return err
 		}
@@ -104,9 +104,9 @@ func snapshotResource(ctx context.Context, dyn dynamic.Interface, gvr schema.Gro
 	return os.WriteFile(filepath.Join(dir, name), []byte(strings.Join(docs, "---\n")), 0o644)
 }
 
-// manifest strips what the server sets from an object, leaving what a
-// user would have applied.
-func manifest(obj *unstructured.Unstructured) *unstructured.Unstructured {
+// Manifest returns a copy of obj without what the server sets (uid,
+// resourceVersion, managedFields, status, ...): what a user would apply.
+func Manifest(obj *unstructured.Unstructured) *unstructured.Unstructured {
 	out := obj.DeepCopy()
 	for _, f := range []string{"uid", "resourceVersion", "creationTimestamp", "generation", "managedFields", "selfLink", "deletionTimestamp", "deletionGracePeriodSeconds"} {
 		unstructured.RemoveNestedField(out.Object, "metadata", f)
