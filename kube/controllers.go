@@ -16,8 +16,10 @@ import (
 	"github.com/kubesim/kubesim/kube/controller/garbagecollector"
 	"github.com/kubesim/kubesim/kube/controller/job"
 	"github.com/kubesim/kubesim/kube/controller/namespace"
+	"github.com/kubesim/kubesim/kube/controller/nodelifecycle"
 	"github.com/kubesim/kubesim/kube/controller/replicaset"
 	"github.com/kubesim/kubesim/kube/controller/statefulset"
+	"github.com/kubesim/kubesim/kube/controller/tainteviction"
 	"github.com/kubesim/kubesim/kube/controller/ttlafterfinished"
 	"github.com/kubesim/kubesim/kube/registry"
 )
@@ -70,6 +72,14 @@ var controllers = map[string]controllerSetup{
 			return err
 		}
 		garbagecollector.Add(m, dyn, cp.resourceFor)
+		return nil
+	},
+	nodelifecycle.Name: func(cp *ControlPlane, m *controller.Manager) error {
+		nodelifecycle.Add(m)
+		return nil
+	},
+	tainteviction.Name: func(cp *ControlPlane, m *controller.Manager) error {
+		tainteviction.Add(m)
 		return nil
 	},
 	namespace.Name: func(cp *ControlPlane, m *controller.Manager) error {

@@ -39,6 +39,7 @@ func builtins(st *store.Store) []namedPlugin {
 	return []namedPlugin{
 		{NamespaceLifecycleName, NamespaceLifecycle{Store: st}},
 		{PriorityName, Priority{Store: st}},
+		{DefaultTolerationSecondsName, DefaultTolerationSeconds{}},
 		// Upstream checks RBAC escalation in the RBAC resources' storage;
 		// here it is a plugin that sees the same writes.
 		{RBACEscalationName, auth.Escalation{Store: st}},
