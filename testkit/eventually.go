@@ -80,6 +80,9 @@ func (a *VirtualAssertion) run(positive bool, matcher types.GomegaMatcher, descr
 	defer cancel(nil)
 	polls := 0
 	beforePoll := func() {
+		if ctx.Err() != nil {
+			return // timed out: Gomega may poll once more, but time stays put
+		}
 		if polls > 0 {
 			a.env.Advance(a.polling)
 		}
