@@ -13,6 +13,8 @@ import (
 	"github.com/kubesim/kubesim/kube/controller/cronjob"
 	"github.com/kubesim/kubesim/kube/controller/daemonset"
 	"github.com/kubesim/kubesim/kube/controller/deployment"
+	"github.com/kubesim/kubesim/kube/controller/endpoint"
+	"github.com/kubesim/kubesim/kube/controller/endpointslice"
 	"github.com/kubesim/kubesim/kube/controller/garbagecollector"
 	"github.com/kubesim/kubesim/kube/controller/job"
 	"github.com/kubesim/kubesim/kube/controller/namespace"
@@ -64,6 +66,14 @@ var controllers = map[string]controllerSetup{
 	},
 	daemonset.Name: func(cp *ControlPlane, m *controller.Manager) error {
 		daemonset.Add(m)
+		return nil
+	},
+	endpointslice.Name: func(cp *ControlPlane, m *controller.Manager) error {
+		endpointslice.Add(m)
+		return nil
+	},
+	endpoint.Name: func(cp *ControlPlane, m *controller.Manager) error {
+		endpoint.Add(m)
 		return nil
 	},
 	garbagecollector.Name: func(cp *ControlPlane, m *controller.Manager) error {

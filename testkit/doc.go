@@ -14,4 +14,11 @@
 // Kubeconfig writes a kubeconfig for kubectl. Environment has the shape of
 // controller-runtime's envtest.Environment, so a kubebuilder suite moves to
 // kubesim by changing one import.
+//
+// Every Env records a timeline (package testkit/timeline) from Start on.
+// When a test fails, its cleanup writes the story and an HTML timeline to
+// $KUBESIM_REPORT_DIR, or else testdata/reports in the test's package, and
+// logs their paths; Env.Timeline gives the same on demand, and Ginkgo
+// suites add ReportAfterEach(ReportOnFailure(...)) to name reports after
+// their specs.
 package testkit

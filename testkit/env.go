@@ -14,6 +14,7 @@ import (
 	"github.com/kubesim/kubesim/clock"
 	"github.com/kubesim/kubesim/cluster"
 	"github.com/kubesim/kubesim/fakenode"
+	"github.com/kubesim/kubesim/testkit/timeline"
 )
 
 // Env is a running simulated cluster bound to a test.
@@ -23,6 +24,8 @@ type Env struct {
 
 	kubeconfigOnce sync.Once
 	kubeconfig     string
+
+	recorder *timeline.Recorder // nil if recording could not start
 }
 
 // Option configures Start.
@@ -89,6 +92,7 @@ func Start(t testing.TB, opts ...Option) *Env {
 			t.Errorf("testkit: stop cluster: %v", err)
 		}
 	})
+	e.startRecording()
 	return e
 }
 
