@@ -13,6 +13,7 @@ import (
 	"github.com/kubesim/kubesim/kube/controller/cronjob"
 	"github.com/kubesim/kubesim/kube/controller/daemonset"
 	"github.com/kubesim/kubesim/kube/controller/deployment"
+	"github.com/kubesim/kubesim/kube/controller/disruption"
 	"github.com/kubesim/kubesim/kube/controller/endpoint"
 	"github.com/kubesim/kubesim/kube/controller/endpointslice"
 	"github.com/kubesim/kubesim/kube/controller/garbagecollector"
@@ -66,6 +67,10 @@ var controllers = map[string]controllerSetup{
 	},
 	daemonset.Name: func(cp *ControlPlane, m *controller.Manager) error {
 		daemonset.Add(m)
+		return nil
+	},
+	disruption.Name: func(cp *ControlPlane, m *controller.Manager) error {
+		disruption.Add(m)
 		return nil
 	},
 	endpointslice.Name: func(cp *ControlPlane, m *controller.Manager) error {

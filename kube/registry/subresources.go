@@ -39,7 +39,8 @@ func (r *statusREST) GetResetFields() map[fieldpath.APIVersion]*fieldpath.Set {
 }
 
 // addSubresources adds the subresources that are not plain status
-// endpoints: pods/binding (and the bindings resource), and scale.
+// endpoints: pods/binding (and the bindings resource), pods/eviction,
+// pods/log, and scale.
 func (r *Registry) addSubresources(c Config) error {
 	pods, ok := r.Lookup(corev1.SchemeGroupVersion.WithResource("pods"))
 	if !ok {
@@ -48,6 +49,9 @@ func (r *Registry) addSubresources(c Config) error {
 	binding := &bindingREST{store: pods.Main.(*genericregistry.Store), clock: c.Clock}
 	pods.Subresources["binding"] = binding
 	pods.Subresources["log"] = &logREST{store: pods.Main.(*genericregistry.Store), transport: c.Kubelets}
+	if err := r.addEviction(c, pods); err != nil {
+		return err
+	}
 	bindings := &Resource{
 		GroupVersionResource: corev1.SchemeGroupVersion.WithResource("bindings"),
 		Kind:                 "Binding",
