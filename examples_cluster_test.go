@@ -10,6 +10,9 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/utils/ptr"
+
+	"github.com/kubesim/kubesim/cluster"
+	"github.com/kubesim/kubesim/fakenode"
 )
 
 // Deleting a namespace deletes everything in it — here a Deployment with
@@ -63,4 +66,68 @@ func Example_namespaceDeletion() {
 	// phase: Terminating
 	// create in it: true
 	// namespace gone: true
+}
+
+// A node that stops heartbeating (a crashed machine) turns NotReady after
+// the 50 s grace period and is tainted unreachable; its pods tolerate
+// that for the default 300 s, then are evicted and the Deployment's
+// replacements run on the other node.
+func Example_nodeFailure() {
+	c, err := cluster.New(cluster.Config{Nodes: []fakenode.NodeSpec{{Name: "node-1"}, {Name: "node-2"}}})
+	if err != nil {
+		panic(err)
+	}
+	defer c.Close()
+	ctx := context.Background()
+	client := c.Client()
+	labels := map[string]string{"app": "web"}
+	d := &appsv1.Deployment{
+		ObjectMeta: metav1.ObjectMeta{Name: "web"},
+		Spec: appsv1.DeploymentSpec{Replicas: ptr.To[int32](4), Selector: &metav1.LabelSelector{MatchLabels: labels},
+			Template: corev1.PodTemplateSpec{ObjectMeta: metav1.ObjectMeta{Labels: labels},
+				Spec: corev1.PodSpec{Containers: []corev1.Container{{Name: "web", Image: "nginx:1.27"}}}}},
+	}
+	if _, err := client.AppsV1().Deployments("default").Create(ctx, d, metav1.CreateOptions{}); err != nil {
+		panic(err)
+	}
+	report := func(when string) {
+		node, _ := client.CoreV1().Nodes().Get(ctx, "node-1", metav1.GetOptions{})
+		ready := ""
+		for _, cond := range node.Status.Conditions {
+			if cond.Type == corev1.NodeReady {
+				ready = string(cond.Status)
+			}
+		}
+		var taints []string
+		for _, t := range node.Spec.Taints {
+			taints = append(taints, t.Key+":"+string(t.Effect))
+		}
+		pods, _ := client.CoreV1().Pods("default").List(ctx, metav1.ListOptions{})
+		perNode := map[string]int{}
+		for _, p := range pods.Items {
+			if p.DeletionTimestamp == nil {
+				perNode[p.Spec.NodeName]++
+			}
+		}
+		fmt.Printf("%s: node-1 Ready=%s taints=%v, pods node-1=%d node-2=%d\n", when, ready, taints, perNode["node-1"], perNode["node-2"])
+	}
+	if err := c.Advance(ctx, time.Minute); err != nil {
+		panic(err)
+	}
+	report("running")
+	c.Nodes.Node("node-1").Stop()
+	for _, step := range []struct {
+		d    time.Duration
+		when string
+	}{{40 * time.Second, "40s after the crash"}, {40 * time.Second, "80s"}, {5 * time.Minute, "6m20s"}} {
+		if err := c.Advance(ctx, step.d); err != nil {
+			panic(err)
+		}
+		report(step.when)
+	}
+	// Output:
+	// running: node-1 Ready=True taints=[], pods node-1=2 node-2=2
+	// 40s after the crash: node-1 Ready=True taints=[], pods node-1=2 node-2=2
+	// 80s: node-1 Ready=Unknown taints=[node.kubernetes.io/unreachable:NoSchedule node.kubernetes.io/unreachable:NoExecute], pods node-1=2 node-2=2
+	// 6m20s: node-1 Ready=Unknown taints=[node.kubernetes.io/unreachable:NoSchedule node.kubernetes.io/unreachable:NoExecute], pods node-1=0 node-2=4
 }
