@@ -170,3 +170,49 @@ func condition(p *corev1.Pod, t corev1.PodConditionType) *corev1.PodCondition {
 	}
 	return nil
 }
+
+// TestTaintThenToleration: a tainted node turns a pod away until the pod
+// tolerates the taint; the message names no taint (upstream stopped
+// printing taint keys and values in pod status in 1.35).
+func TestTaintThenToleration(t *testing.T) {
+	env := testkit.Start(t, testkit.WithNode(fakenode.NodeSpec{Name: "gpu",
+		Taints: []corev1.Taint{{Key: "dedicated", Value: "gpu", Effect: corev1.TaintEffectNoSchedule}}}))
+	p := pod("trainer", "")
+	if _, err := env.Client().CoreV1().Pods("default").Create(ctx, p, metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	env.Advance(10 * time.Second)
+	cond := condition(get(t, env, "trainer"), corev1.PodScheduled)
+	want := "0/1 nodes are available: 1 node(s) had untolerated taint(s). preemption: 0/1 nodes are available: 1 Preemption is not helpful for scheduling."
+	if cond == nil || cond.Message != want {
+		t.Fatalf("condition %+v\nwant message %q", cond, want)
+	}
+	tolerant := pod("trainer-2", "")
+	tolerant.Spec.Tolerations = []corev1.Toleration{{Key: "dedicated", Operator: corev1.TolerationOpEqual, Value: "gpu", Effect: corev1.TaintEffectNoSchedule}}
+	if _, err := env.Client().CoreV1().Pods("default").Create(ctx, tolerant, metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	env.Advance(10 * time.Second)
+	if got := get(t, env, "trainer-2"); got.Spec.NodeName != "gpu" {
+		t.Errorf("tolerating pod on %q", got.Spec.NodeName)
+	}
+	// Removing the taint lets the first pod in, after its back-off.
+	node, err := env.Client().CoreV1().Nodes().Get(ctx, "gpu", metav1.GetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var keep []corev1.Taint
+	for _, taint := range node.Spec.Taints {
+		if taint.Key != "dedicated" {
+			keep = append(keep, taint)
+		}
+	}
+	node.Spec.Taints = keep
+	if _, err := env.Client().CoreV1().Nodes().Update(ctx, node, metav1.UpdateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	env.Advance(15 * time.Second)
+	if got := get(t, env, "trainer"); got.Spec.NodeName != "gpu" {
+		t.Errorf("after untainting: pod on %q", got.Spec.NodeName)
+	}
+}
