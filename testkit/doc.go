@@ -2,8 +2,8 @@
 // cluster.
 //
 // Start with Start, which works like httptest.NewServer: it takes a
-// testing.TB, starts a cluster in milliseconds, and stops it when the test
-// ends.
+// test (testing.TB, or GinkgoT() in a Ginkgo spec), starts a cluster in
+// milliseconds, and stops it when the test ends.
 //
 //	env := testkit.Start(t)
 //	pods := env.Client().CoreV1().Pods("default")

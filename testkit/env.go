@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"path/filepath"
 	"sync"
-	"testing"
 	"time"
 
 	"k8s.io/client-go/kubernetes"
@@ -17,9 +16,23 @@ import (
 	"github.com/kubesim/kubesim/testkit/timeline"
 )
 
+// TB is what Start needs of a test: *testing.T and *testing.B have it,
+// and so does Ginkgo's GinkgoT(), so a Ginkgo spec can start a cluster
+// with testkit.Start(GinkgoT()).
+type TB interface {
+	Helper()
+	Cleanup(func())
+	Errorf(format string, args ...any)
+	Fatalf(format string, args ...any)
+	Logf(format string, args ...any)
+	Failed() bool
+	Name() string
+	TempDir() string
+}
+
 // Env is a running simulated cluster bound to a test.
 type Env struct {
-	t       testing.TB
+	t       TB
 	cluster *cluster.Cluster
 
 	kubeconfigOnce sync.Once
@@ -76,7 +89,7 @@ func WithBehaviors(rules ...fakenode.Behavior) Option {
 
 // Start starts a simulated cluster for the test and registers its
 // shutdown with t.Cleanup.
-func Start(t testing.TB, opts ...Option) *Env {
+func Start(t TB, opts ...Option) *Env {
 	t.Helper()
 	var cfg cluster.Config
 	for _, o := range opts {
