@@ -2,6 +2,7 @@ package testkit
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"os"
 	"os/exec"
@@ -29,20 +30,31 @@ var (
 // something.
 func (e *Env) Kubectl(args ...string) (string, error) {
 	e.t.Helper()
-	kubectlOnce.Do(func() { kubectlPath, kubectlErr = findKubectl() })
-	if kubectlErr != nil {
-		return "", kubectlErr
+	cmd, err := e.KubectlCommand(context.Background(), args...)
+	if err != nil {
+		return "", err
 	}
-	full := append([]string{"--kubeconfig=" + e.Kubeconfig(), "--cache-dir=" + filepath.Join(filepath.Dir(e.Kubeconfig()), "kubectl-cache")}, args...)
-	cmd := exec.Command(kubectlPath, full...)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	err := cmd.Run()
+	err = cmd.Run()
 	out := stdout.String() + stderr.String()
 	if err != nil {
 		return out, fmt.Errorf("kubectl %v: %w: %s", args, err, stderr.String())
 	}
 	return out, nil
+}
+
+// KubectlCommand returns kubectl, set up as Kubectl runs it, for commands
+// that stream (get -w, logs -f): start it, let the cluster run (e.g.
+// Cluster().Run at a rate), and cancel ctx to stop it.
+func (e *Env) KubectlCommand(ctx context.Context, args ...string) (*exec.Cmd, error) {
+	e.t.Helper()
+	kubectlOnce.Do(func() { kubectlPath, kubectlErr = findKubectl() })
+	if kubectlErr != nil {
+		return nil, kubectlErr
+	}
+	full := append([]string{"--kubeconfig=" + e.Kubeconfig(), "--cache-dir=" + filepath.Join(filepath.Dir(e.Kubeconfig()), "kubectl-cache")}, args...)
+	return exec.CommandContext(ctx, kubectlPath, full...), nil
 }
 
 func findKubectl() (string, error) {

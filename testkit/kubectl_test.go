@@ -1,6 +1,8 @@
 package testkit_test
 
 import (
+	"bufio"
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -99,4 +101,56 @@ func TestKubectl(t *testing.T) {
 		t.Errorf("kubectl auth can-i as nobody: %q", out)
 	}
 	kubectl(t, env, []string{`deployment.apps "nginx-deployment" deleted`}, "delete", "deployment", "nginx-deployment")
+}
+
+// TestKubectlGetWatch: kubectl get -w streams a pod's progress while the
+// cluster's clock runs on its own, a minute of cluster life per second.
+func TestKubectlGetWatch(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds kubectl")
+	}
+	env := testkit.Start(t, testkit.WithNodes(1))
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute) // wall-clock: kubectl streams in real time
+	defer cancel()
+	watch, err := env.KubectlCommand(ctx, "get", "pods", "-w", "--output-watch-events")
+	if err != nil {
+		t.Fatal(err)
+	}
+	stdout, err := watch.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := watch.Start(); err != nil {
+		t.Fatal(err)
+	}
+	// Read the stream until the pod is seen Completed.
+	var lines []string
+	completed := make(chan struct{})
+	go func() {
+		scanner := bufio.NewScanner(stdout)
+		for scanner.Scan() {
+			lines = append(lines, scanner.Text())
+			if strings.Contains(scanner.Text(), "Completed") {
+				close(completed)
+				return
+			}
+		}
+	}()
+	running := make(chan error, 1)
+	go func() { running <- env.Cluster().Run(ctx, 60) }()
+	kubectl(t, env, []string{"pod/hello created"}, "run", "hello", "--image=busybox:1.36", "--restart=Never", "--", "sh", "-c", "sleep 5")
+	select {
+	case <-completed:
+	case <-ctx.Done():
+		t.Fatalf("kubectl get -w never showed the pod Completed")
+	}
+	cancel()
+	_ = watch.Wait()
+	<-running
+	out := strings.Join(lines, "\n")
+	for _, want := range []string{"ADDED", "MODIFIED", "hello", "Pending", "ContainerCreating", "Running", "Completed"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("kubectl get -w output lacks %q:\n%s", want, out)
+		}
+	}
 }
