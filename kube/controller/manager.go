@@ -7,6 +7,7 @@ import (
 	"k8s.io/client-go/kubernetes"
 
 	"github.com/kubesim/kubesim/clock"
+	"github.com/kubesim/kubesim/events"
 	"github.com/kubesim/kubesim/store"
 )
 
@@ -30,6 +31,18 @@ type Manager struct {
 // ("kube-controller-manager"); add controllers, then Start it.
 func NewManager(name string, st *store.Store, c *clock.Clock, activity *clock.Activity, client kubernetes.Interface) *Manager {
 	return &Manager{Store: st, Clock: c, Activity: activity, Client: client, Feed: NewFeed(st, activity, name)}
+}
+
+// NewRecorder returns an event recorder for a component
+// ("deployment-controller") that writes through the manager's client on
+// its clock, and stops when the manager stops.
+func (m *Manager) NewRecorder(component string) *events.Recorder {
+	rec := events.NewRecorder(m.Client, m.Clock, m.Activity, component, "")
+	m.AddRunnable(func(ctx context.Context) {
+		<-ctx.Done()
+		rec.Stop()
+	})
+	return rec
 }
 
 // NewQueue returns a queue on the manager's clock and activity.

@@ -1,7 +1,6 @@
 package cronjob
 
 import (
-	"context"
 	"reflect"
 	"time"
 
@@ -45,15 +44,11 @@ type Controller struct {
 
 // Add registers the CronJob controller with a manager.
 func Add(m *controller.Manager) *Controller {
-	rec := events.NewRecorder(m.Client, m.Clock, m.Activity, "cronjob-controller", "")
+	rec := m.NewRecorder("cronjob-controller")
 	c := &Controller{store: m.Store, client: m.Client, clock: m.Clock, recorder: rec, queue: m.NewQueue()}
 	m.Feed.Handle(cronJobsResource, c.onCronJob)
 	m.Feed.Handle(jobsResource, c.onJob)
 	m.Add(&controller.Controller{Name: Name, Queue: c.queue, Reconciler: c, Workers: workers})
-	m.AddRunnable(func(ctx context.Context) {
-		<-ctx.Done()
-		rec.Stop()
-	})
 	return c
 }
 

@@ -1,7 +1,6 @@
 package daemonset
 
 import (
-	"context"
 	"reflect"
 	"time"
 
@@ -55,7 +54,7 @@ type Controller struct {
 
 // Add registers the DaemonSet controller with a manager.
 func Add(m *controller.Manager) *Controller {
-	rec := events.NewRecorder(m.Client, m.Clock, m.Activity, component, "")
+	rec := m.NewRecorder(component)
 	c := &Controller{
 		store: m.Store, client: m.Client, clock: m.Clock, recorder: rec,
 		queue: m.NewQueue(), history: history.New(m.Store, m.Client),
@@ -68,10 +67,6 @@ func Add(m *controller.Manager) *Controller {
 	m.Feed.Handle(history.Resource, c.onRevision)
 	m.Feed.Handle(nodesResource, c.onNode)
 	m.Add(&controller.Controller{Name: Name, Queue: c.queue, Reconciler: c, Workers: workers})
-	m.AddRunnable(func(ctx context.Context) {
-		<-ctx.Done()
-		rec.Stop()
-	})
 	return c
 }
 

@@ -40,7 +40,7 @@ type Controller struct {
 
 // Add registers the Deployment controller with a manager.
 func Add(m *controller.Manager) *Controller {
-	rec := events.NewRecorder(m.Client, m.Clock, m.Activity, "deployment-controller", "")
+	rec := m.NewRecorder("deployment-controller")
 	c := &Controller{store: m.Store, client: m.Client, clock: m.Clock, recorder: rec, queue: m.NewQueue()}
 	m.Feed.Handle("deployments.apps", func(ev store.Event) {
 		c.queue.Add(controller.Request{Namespace: ev.Namespace, Name: ev.Name})
@@ -48,10 +48,6 @@ func Add(m *controller.Manager) *Controller {
 	m.Feed.Handle("replicasets.apps", c.onReplicaSet)
 	m.Feed.Handle("pods", c.onPod)
 	m.Add(&controller.Controller{Name: Name, Queue: c.queue, Reconciler: c, Workers: workers})
-	m.AddRunnable(func(ctx context.Context) {
-		<-ctx.Done()
-		rec.Stop()
-	})
 	return c
 }
 

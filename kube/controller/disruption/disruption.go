@@ -1,8 +1,6 @@
 package disruption
 
 import (
-	"context"
-
 	corev1 "k8s.io/api/core/v1"
 	policyv1 "k8s.io/api/policy/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -43,7 +41,7 @@ type Controller struct {
 // Add registers the disruption controller with a manager.
 func Add(m *controller.Manager) *Controller {
 	// Upstream's disruption controller records as "controllermanager".
-	rec := events.NewRecorder(m.Client, m.Clock, m.Activity, "controllermanager", "")
+	rec := m.NewRecorder("controllermanager")
 	c := &Controller{store: m.Store, client: m.Client, clock: m.Clock, recorder: rec, queue: m.NewQueue()}
 	m.Feed.Handle(pdbsResource, func(ev store.Event) {
 		c.queue.Add(controller.Request{Namespace: ev.Namespace, Name: ev.Name})
@@ -53,10 +51,6 @@ func Add(m *controller.Manager) *Controller {
 	stale := &staleConditions{c: c, queue: m.NewQueue()}
 	m.Feed.Handle(podsResource, stale.onPod)
 	m.Add(&controller.Controller{Name: Name + "-stale-conditions", Queue: stale.queue, Reconciler: stale, Workers: 1})
-	m.AddRunnable(func(ctx context.Context) {
-		<-ctx.Done()
-		rec.Stop()
-	})
 	return c
 }
 

@@ -1,8 +1,6 @@
 package endpoint
 
 import (
-	"context"
-
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/watch"
 	"k8s.io/client-go/kubernetes"
@@ -38,7 +36,7 @@ type Controller struct {
 
 // Add registers the Endpoints controller with a manager.
 func Add(m *controller.Manager) *Controller {
-	rec := events.NewRecorder(m.Client, m.Clock, m.Activity, "endpoint-controller", "")
+	rec := m.NewRecorder("endpoint-controller")
 	c := &Controller{store: m.Store, client: m.Client, recorder: rec, queue: m.NewQueue(),
 		triggers: endpointutil.NewTriggerTimes()}
 	m.Feed.Handle("services", func(ev store.Event) { c.enqueue(ev.Namespace, ev.Name) })
@@ -49,10 +47,6 @@ func Add(m *controller.Manager) *Controller {
 	})
 	m.Feed.Handle("endpoints", c.onEndpoints)
 	m.Add(&controller.Controller{Name: Name, Queue: c.queue, Reconciler: c, Workers: workers})
-	m.AddRunnable(func(ctx context.Context) {
-		<-ctx.Done()
-		rec.Stop()
-	})
 	return c
 }
 

@@ -1,8 +1,6 @@
 package endpointslice
 
 import (
-	"context"
-
 	corev1 "k8s.io/api/core/v1"
 	discoveryv1 "k8s.io/api/discovery/v1"
 	"k8s.io/apimachinery/pkg/runtime"
@@ -42,7 +40,7 @@ type Controller struct {
 
 // Add registers the EndpointSlice controller with a manager.
 func Add(m *controller.Manager) *Controller {
-	rec := events.NewRecorder(m.Client, m.Clock, m.Activity, "endpoint-slice-controller", "")
+	rec := m.NewRecorder("endpoint-slice-controller")
 	c := &Controller{store: m.Store, client: m.Client, recorder: rec, queue: m.NewQueue(),
 		triggers: endpointutil.NewTriggerTimes()}
 	m.Feed.Handle("services", func(ev store.Event) { c.enqueue(ev.Namespace, ev.Name) })
@@ -54,10 +52,6 @@ func Add(m *controller.Manager) *Controller {
 	m.Feed.Handle(slicesResource, c.onSlice)
 	m.Feed.Handle("nodes", c.onNode)
 	m.Add(&controller.Controller{Name: Name, Queue: c.queue, Reconciler: c, Workers: workers})
-	m.AddRunnable(func(ctx context.Context) {
-		<-ctx.Done()
-		rec.Stop()
-	})
 	return c
 }
 

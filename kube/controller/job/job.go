@@ -1,7 +1,6 @@
 package job
 
 import (
-	"context"
 	"time"
 
 	batchv1 "k8s.io/api/batch/v1"
@@ -54,7 +53,7 @@ type Controller struct {
 
 // Add registers the Job controller with a manager.
 func Add(m *controller.Manager) *Controller {
-	rec := events.NewRecorder(m.Client, m.Clock, m.Activity, "job-controller", "")
+	rec := m.NewRecorder("job-controller")
 	c := &Controller{
 		store: m.Store, client: m.Client, clock: m.Clock, recorder: rec,
 		queue: m.NewQueue(), orphanQueue: m.NewQueue(),
@@ -65,10 +64,6 @@ func Add(m *controller.Manager) *Controller {
 	m.Add(&controller.Controller{Name: Name, Queue: c.queue, Reconciler: c, Workers: workers})
 	m.Add(&controller.Controller{Name: Name + "-orphan-pods", Queue: c.orphanQueue,
 		Reconciler: controller.ReconcilerFunc(c.syncOrphanPod), Workers: 1})
-	m.AddRunnable(func(ctx context.Context) {
-		<-ctx.Done()
-		rec.Stop()
-	})
 	return c
 }
 

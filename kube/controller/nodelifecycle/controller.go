@@ -1,7 +1,6 @@
 package nodelifecycle
 
 import (
-	"context"
 	"sync"
 	"time"
 
@@ -68,7 +67,7 @@ type Controller struct {
 
 // Add registers the node lifecycle controller with a manager.
 func Add(m *controller.Manager) *Controller {
-	rec := events.NewRecorder(m.Client, m.Clock, m.Activity, component, "")
+	rec := m.NewRecorder(component)
 	c := &Controller{
 		store: m.Store, client: m.Client, clock: m.Clock, recorder: rec, start: m.Clock.Now(),
 		monitor: m.NewQueue(), noSchedule: m.NewQueue(), pods: m.NewQueue(),
@@ -82,10 +81,6 @@ func Add(m *controller.Manager) *Controller {
 	m.Add(&controller.Controller{Name: Name, Queue: c.monitor, Reconciler: controller.ReconcilerFunc(c.reconcileHealth), Workers: 1})
 	m.Add(&controller.Controller{Name: Name + "-noschedule", Queue: c.noSchedule, Reconciler: controller.ReconcilerFunc(c.reconcileNoSchedule), Workers: 2})
 	m.Add(&controller.Controller{Name: Name + "-pods", Queue: c.pods, Reconciler: controller.ReconcilerFunc(c.reconcilePod), Workers: 2})
-	m.AddRunnable(func(ctx context.Context) {
-		<-ctx.Done()
-		rec.Stop()
-	})
 	return c
 }
 

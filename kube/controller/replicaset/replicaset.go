@@ -1,7 +1,6 @@
 package replicaset
 
 import (
-	"context"
 	"reflect"
 	"time"
 
@@ -56,7 +55,7 @@ func AddReplicationController(m *controller.Manager) *Controller {
 }
 
 func add(m *controller.Manager, k *kind) *Controller {
-	rec := events.NewRecorder(m.Client, m.Clock, m.Activity, k.component, "")
+	rec := m.NewRecorder(k.component)
 	c := &Controller{
 		kind: k, store: m.Store, client: m.Client, clock: m.Clock,
 		recorder: rec, queue: m.NewQueue(), orphans: newOrphans(),
@@ -66,10 +65,6 @@ func add(m *controller.Manager, k *kind) *Controller {
 	})
 	m.Feed.Handle("pods", c.onPod)
 	m.Add(&controller.Controller{Name: k.name, Queue: c.queue, Reconciler: c, Workers: workers})
-	m.AddRunnable(func(ctx context.Context) {
-		<-ctx.Done()
-		rec.Stop()
-	})
 	return c
 }
 

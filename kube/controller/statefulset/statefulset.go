@@ -1,7 +1,6 @@
 package statefulset
 
 import (
-	"context"
 	"reflect"
 	"time"
 
@@ -54,7 +53,7 @@ type Controller struct {
 
 // Add registers the StatefulSet controller with a manager.
 func Add(m *controller.Manager) *Controller {
-	rec := events.NewRecorder(m.Client, m.Clock, m.Activity, component, "")
+	rec := m.NewRecorder(component)
 	c := &Controller{
 		store: m.Store, client: m.Client, clock: m.Clock, recorder: rec,
 		queue: m.NewQueue(), history: history.New(m.Store, m.Client),
@@ -64,10 +63,6 @@ func Add(m *controller.Manager) *Controller {
 	})
 	m.Feed.Handle(podsResource, c.onPod)
 	m.Add(&controller.Controller{Name: Name, Queue: c.queue, Reconciler: c, Workers: workers})
-	m.AddRunnable(func(ctx context.Context) {
-		<-ctx.Done()
-		rec.Stop()
-	})
 	return c
 }
 

@@ -1,7 +1,6 @@
 package tainteviction
 
 import (
-	"context"
 	"sync"
 
 	corev1 "k8s.io/api/core/v1"
@@ -45,7 +44,7 @@ type Controller struct {
 
 // Add registers the taint-eviction controller with a manager.
 func Add(m *controller.Manager) *Controller {
-	rec := events.NewRecorder(m.Client, m.Clock, m.Activity, Name, "")
+	rec := m.NewRecorder(Name)
 	c := &Controller{
 		store: m.Store, client: m.Client, clock: m.Clock, recorder: rec,
 		queue: m.NewQueue(), scheduled: map[controller.Request]entry{},
@@ -53,10 +52,6 @@ func Add(m *controller.Manager) *Controller {
 	m.Feed.Handle(nodesResource, c.onNode)
 	m.Feed.Handle(podsResource, c.onPod)
 	m.Add(&controller.Controller{Name: Name, Queue: c.queue, Reconciler: c, Workers: workers})
-	m.AddRunnable(func(ctx context.Context) {
-		<-ctx.Done()
-		rec.Stop()
-	})
 	return c
 }
 
