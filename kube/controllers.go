@@ -82,7 +82,7 @@ var controllers = map[string]controllerSetup{
 		return nil
 	},
 	garbagecollector.Name: func(cp *ControlPlane, m *controller.Manager) error {
-		dyn, err := dynamic.NewForConfig(cp.clientConfig("generic-garbage-collector"))
+		dyn, err := dynamic.NewForConfig(cp.ComponentConfig("generic-garbage-collector"))
 		if err != nil {
 			return err
 		}
@@ -98,7 +98,7 @@ var controllers = map[string]controllerSetup{
 		return nil
 	},
 	namespace.Name: func(cp *ControlPlane, m *controller.Manager) error {
-		dyn, err := dynamic.NewForConfig(cp.clientConfig("namespace-controller"))
+		dyn, err := dynamic.NewForConfig(cp.ComponentConfig("namespace-controller"))
 		if err != nil {
 			return err
 		}
@@ -119,7 +119,7 @@ func Controllers() []string {
 
 // startControllers starts the controllers not switched off.
 func (cp *ControlPlane) startControllers(disabled map[string]bool) error {
-	client, err := kubernetes.NewForConfig(cp.clientConfig("kube-controller-manager"))
+	client, err := kubernetes.NewForConfig(cp.ComponentConfig("kube-controller-manager"))
 	if err != nil {
 		return err
 	}

@@ -153,7 +153,7 @@ func (cp *ControlPlane) Handler() http.Handler { return cp.Server }
 // controller-runtime's, can only speak JSON; the control plane's own
 // clients use protobuf.
 func (cp *ControlPlane) RESTConfig() *restclient.Config {
-	cfg := cp.clientConfig("")
+	cfg := cp.ComponentConfig("")
 	cfg.ContentConfig = restclient.ContentConfig{}
 	return cfg
 }
@@ -162,11 +162,6 @@ func (cp *ControlPlane) RESTConfig() *restclient.Config {
 // (a kubelet, a controller): in-process, speaking protobuf, with a user
 // agent naming the component.
 func (cp *ControlPlane) ComponentConfig(userAgent string) *restclient.Config {
-	return cp.clientConfig(userAgent)
-}
-
-// clientConfig is ComponentConfig.
-func (cp *ControlPlane) clientConfig(userAgent string) *restclient.Config {
 	return &restclient.Config{
 		UserAgent: userAgent,
 		Host:      "http://kubesim.invalid",
@@ -223,7 +218,7 @@ func (cp *ControlPlane) Close() {
 // startAPIServerControllers starts the controllers that are part of the
 // API server: those that name, establish and finalize CRDs.
 func (cp *ControlPlane) startAPIServerControllers() error {
-	cfg := cp.clientConfig("kube-apiserver")
+	cfg := cp.ComponentConfig("kube-apiserver")
 	client, err := kubernetes.NewForConfig(cfg)
 	if err != nil {
 		return err

@@ -14,37 +14,31 @@ import (
 // String formats shared by many fields: DNS names, qualified names, port
 // numbers and names, relative paths.
 
-func validateDNS1123Label(value string, fldPath *field.Path) field.ErrorList {
+// invalidFor turns the messages of one of apimachinery's Is* checks into
+// Invalid errors for value at fldPath.
+func invalidFor(fldPath *field.Path, value any, msgs []string) field.ErrorList {
 	var allErrs field.ErrorList
-	for _, msg := range validation.IsDNS1123Label(value) {
+	for _, msg := range msgs {
 		allErrs = append(allErrs, field.Invalid(fldPath, value, msg))
 	}
 	return allErrs
+}
+
+func validateDNS1123Label(value string, fldPath *field.Path) field.ErrorList {
+	return invalidFor(fldPath, value, validation.IsDNS1123Label(value))
 }
 
 func validateDNS1123Subdomain(value string, fldPath *field.Path) field.ErrorList {
-	var allErrs field.ErrorList
-	for _, msg := range validation.IsDNS1123Subdomain(value) {
-		allErrs = append(allErrs, field.Invalid(fldPath, value, msg))
-	}
-	return allErrs
+	return invalidFor(fldPath, value, validation.IsDNS1123Subdomain(value))
 }
 
 func validateQualifiedName(value string, fldPath *field.Path) field.ErrorList {
-	var allErrs field.ErrorList
-	for _, msg := range validation.IsQualifiedName(value) {
-		allErrs = append(allErrs, field.Invalid(fldPath, value, msg))
-	}
-	return allErrs
+	return invalidFor(fldPath, value, validation.IsQualifiedName(value))
 }
 
 // validateName reports each complaint of a name function about value.
 func validateName(nameFn nameFunc, value string, fldPath *field.Path) field.ErrorList {
-	var allErrs field.ErrorList
-	for _, msg := range nameFn(value, false) {
-		allErrs = append(allErrs, field.Invalid(fldPath, value, msg))
-	}
-	return allErrs
+	return invalidFor(fldPath, value, nameFn(value, false))
 }
 
 // validatePortNumOrName accepts a port number or an IANA service name.

@@ -189,17 +189,9 @@ func validatePodSecurityContext(spec *corev1.PodSpec, fldPath *field.Path) field
 }
 
 func validateUserID(id int64, fldPath *field.Path) field.ErrorList {
-	var allErrs field.ErrorList
-	for _, msg := range validation.IsValidUserID(id) {
-		allErrs = append(allErrs, field.Invalid(fldPath, id, msg))
-	}
-	return allErrs
+	return invalidFor(fldPath, id, validation.IsValidUserID(id))
 }
 
 func validateGroupID(id int64, fldPath *field.Path) field.ErrorList {
-	var allErrs field.ErrorList
-	for _, msg := range validation.IsValidGroupID(id) {
-		allErrs = append(allErrs, field.Invalid(fldPath, id, msg))
-	}
-	return allErrs
+	return invalidFor(fldPath, id, validation.IsValidGroupID(id))
 }
