@@ -123,22 +123,35 @@ func TestKubectlGetWatch(t *testing.T) {
 	if err := watch.Start(); err != nil {
 		t.Fatal(err)
 	}
-	// Read the stream until the pod is seen Completed.
+	// Read the stream: first the marker pod, which says kubectl's watch is
+	// established, then until hello is seen Completed.
+	kubectl(t, env, []string{"pod/marker created"}, "run", "marker", "--image=busybox:1.36", "--", "sleep", "3600")
 	var lines []string
-	completed := make(chan struct{})
+	watching, completed := make(chan struct{}), make(chan struct{})
 	go func() {
 		scanner := bufio.NewScanner(stdout)
+		seenMarker := false
 		for scanner.Scan() {
 			lines = append(lines, scanner.Text())
-			if strings.Contains(scanner.Text(), "Completed") {
+			if !seenMarker && strings.Contains(scanner.Text(), "marker") {
+				seenMarker = true
+				close(watching)
+			}
+			if strings.Contains(scanner.Text(), "hello") && strings.Contains(scanner.Text(), "Completed") {
 				close(completed)
 				return
 			}
 		}
 	}()
+	select {
+	case <-watching:
+	case <-ctx.Done():
+		t.Fatalf("kubectl get -w never listed the marker pod")
+	}
+	// The clock stands still until hello exists, so every step is seen.
+	kubectl(t, env, []string{"pod/hello created"}, "run", "hello", "--image=busybox:1.36", "--restart=Never", "--", "sh", "-c", "sleep 5")
 	running := make(chan error, 1)
 	go func() { running <- env.Cluster().Run(ctx, 60) }()
-	kubectl(t, env, []string{"pod/hello created"}, "run", "hello", "--image=busybox:1.36", "--restart=Never", "--", "sh", "-c", "sleep 5")
 	select {
 	case <-completed:
 	case <-ctx.Done():

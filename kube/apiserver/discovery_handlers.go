@@ -190,6 +190,8 @@ func newAggregatedHandler(list *apidiscoveryv2.APIGroupDiscoveryList) *aggregate
 	return &aggregatedHandler{list: list, etag: fmt.Sprintf("%X", sha512.Sum512(b))}
 }
 
+// ServeHTTP encodes a copy of the document: the encoder sets the type meta
+// of what it encodes, and concurrent requests share the document.
 func (h *aggregatedHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	aggregated.ServeHTTPWithETag(h.list, h.etag, apidiscoveryv2.SchemeGroupVersion, discoveryCodecs, w, r)
+	aggregated.ServeHTTPWithETag(h.list.DeepCopy(), h.etag, apidiscoveryv2.SchemeGroupVersion, discoveryCodecs, w, r)
 }
