@@ -12,6 +12,7 @@ import (
 
 	"github.com/kubesim/kubesim/clock"
 	"github.com/kubesim/kubesim/fakenode"
+	"github.com/kubesim/kubesim/fakenode/dns"
 	"github.com/kubesim/kubesim/kube"
 	"github.com/kubesim/kubesim/kube/apiserver"
 )
@@ -122,6 +123,10 @@ func (c *Cluster) RESTConfig() *rest.Config { return c.ControlPlane.RESTConfig()
 
 // Client returns a client-go clientset for the cluster.
 func (c *Cluster) Client() kubernetes.Interface { return c.client }
+
+// DNS answers what a name resolves to in the cluster, as its DNS would
+// answer a pod in the default namespace; In(ns) changes the namespace.
+func (c *Cluster) DNS() *dns.Resolver { return dns.New(c.client) }
 
 // Close stops the cluster: listeners close, watches end, and every
 // goroutine the cluster started returns.

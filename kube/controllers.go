@@ -20,7 +20,9 @@ import (
 	"github.com/kubesim/kubesim/kube/controller/job"
 	"github.com/kubesim/kubesim/kube/controller/namespace"
 	"github.com/kubesim/kubesim/kube/controller/nodelifecycle"
+	"github.com/kubesim/kubesim/kube/controller/podgc"
 	"github.com/kubesim/kubesim/kube/controller/replicaset"
+	"github.com/kubesim/kubesim/kube/controller/servicelb"
 	"github.com/kubesim/kubesim/kube/controller/statefulset"
 	"github.com/kubesim/kubesim/kube/controller/tainteviction"
 	"github.com/kubesim/kubesim/kube/controller/ttlafterfinished"
@@ -95,6 +97,14 @@ var controllers = map[string]controllerSetup{
 	},
 	tainteviction.Name: func(cp *ControlPlane, m *controller.Manager) error {
 		tainteviction.Add(m)
+		return nil
+	},
+	servicelb.Name: func(cp *ControlPlane, m *controller.Manager) error {
+		servicelb.Add(m)
+		return nil
+	},
+	podgc.Name: func(cp *ControlPlane, m *controller.Manager) error {
+		podgc.Add(m, podgc.DefaultThreshold)
 		return nil
 	},
 	namespace.Name: func(cp *ControlPlane, m *controller.Manager) error {

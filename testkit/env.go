@@ -13,6 +13,7 @@ import (
 	"github.com/kubesim/kubesim/clock"
 	"github.com/kubesim/kubesim/cluster"
 	"github.com/kubesim/kubesim/fakenode"
+	"github.com/kubesim/kubesim/fakenode/dns"
 	"github.com/kubesim/kubesim/testkit/timeline"
 )
 
@@ -122,6 +123,10 @@ func (e *Env) Clock() *clock.Clock { return e.cluster.Clock }
 
 // Cluster returns the underlying cluster, for what testkit does not wrap.
 func (e *Env) Cluster() *cluster.Cluster { return e.cluster }
+
+// DNS answers what a name resolves to in the cluster, as its DNS would
+// answer a pod in the default namespace: env.DNS().In("shop").LookupHost(ctx, "web").
+func (e *Env) DNS() *dns.Resolver { return e.cluster.DNS() }
 
 // Advance moves virtual time forward by d, letting everything that
 // happens in that time happen in causal order. It fails the test if the
