@@ -39,14 +39,14 @@ func nginx(ctx context.Context, inv *shell.Invocation) int {
 // nslookup resolves a name the way cluster DNS would (package dns), from
 // the pod's namespace, and prints busybox's format.
 func (r *runtime) nslookup(ctx context.Context, w *podWorker, inv *shell.Invocation) int {
-	if len(inv.Args) == 0 {
+	if len(inv.Args) < 2 {
 		fmt.Fprintln(inv.Stderr, "BusyBox v1.36.1 multi-call binary.\n\nUsage: nslookup HOST [DNS_SERVER]")
 		return 1
 	}
 	fmt.Fprintf(inv.Stdout, "Server:\t\t%s\nAddress:\t%s:53\n\n", clusterDNS, clusterDNS)
-	ans, err := dns.New(r.fleet.client).In(w.pod.Namespace).Lookup(ctx, inv.Args[0])
+	ans, err := dns.New(r.fleet.client).In(w.pod.Namespace).Lookup(ctx, inv.Args[1])
 	if err != nil {
-		fmt.Fprintf(inv.Stdout, "** server can't find %s: NXDOMAIN\n\n", strings.TrimSuffix(inv.Args[0], "."))
+		fmt.Fprintf(inv.Stdout, "** server can't find %s: NXDOMAIN\n\n", strings.TrimSuffix(inv.Args[1], "."))
 		return 1
 	}
 	if ans.CNAME != "" {
