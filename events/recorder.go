@@ -35,7 +35,7 @@ type Recorder struct {
 	source   corev1.EventSource
 
 	mu      sync.Mutex
-	seen    map[string]*corev1.Event // identical-event key -> last written event
+	seen    *seenCache
 	pending []*write
 	wake    chan struct{}
 	done    chan struct{}
@@ -56,7 +56,7 @@ func NewRecorder(client kubernetes.Interface, c utilclock.PassiveClock, activity
 	r := &Recorder{
 		client: client, clock: c, activity: activity,
 		source:  corev1.EventSource{Component: component, Host: host},
-		seen:    map[string]*corev1.Event{},
+		seen:    newSeenCache(),
 		wake:    make(chan struct{}, 1),
 		done:    make(chan struct{}),
 		stopped: make(chan struct{}),
@@ -96,38 +96,19 @@ func (r *Recorder) record(ref *corev1.ObjectReference, eventtype, reason, messag
 		return
 	default:
 	}
-	if last, ok := r.seen[key]; ok && now.Sub(last.FirstTimestamp.Time) < dedupWindow {
-		ev := last.DeepCopy()
-		ev.Count++
-		ev.LastTimestamp = now
-		r.seen[key] = ev
-		r.enqueueLocked(&write{event: ev.DeepCopy(), update: true})
+	if last, ok := r.seen.get(key); ok && now.Sub(last.first.Time) < dedupWindow {
+		last.count++
+		r.enqueueLocked(&write{event: last.event(r.source, now), update: true})
 		return
 	}
 	ns := ref.Namespace
 	if ns == "" {
 		ns = metav1.NamespaceDefault
 	}
-	ev := &corev1.Event{
-		ObjectMeta: metav1.ObjectMeta{
-			Name:      fmt.Sprintf("%v.%x", ref.Name, r.nameStampLocked()),
-			Namespace: ns,
-		},
-		InvolvedObject:      *ref,
-		Reason:              reason,
-		Message:             message,
-		FirstTimestamp:      now,
-		LastTimestamp:       now,
-		Count:               1,
-		Type:                eventtype,
-		Source:              r.source,
-		ReportingController: r.source.Component,
-		ReportingInstance:   r.source.Host,
-	}
-	r.seen[key] = ev
-	// The writer gets its own copy: client-go sets the type meta of what it
-	// encodes, while later events read the one kept here.
-	r.enqueueLocked(&write{event: ev.DeepCopy()})
+	seen := &seenEvent{key: key, name: fmt.Sprintf("%v.%x", ref.Name, r.nameStampLocked()), namespace: ns,
+		first: now, count: 1, ref: *ref, eventtype: eventtype, reason: reason, message: message}
+	r.seen.put(seen)
+	r.enqueueLocked(&write{event: seen.event(r.source, now)})
 }
 
 // lastStamp is the time part of the last event name given out, by any
