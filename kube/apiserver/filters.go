@@ -31,7 +31,7 @@ var Admin = &user.DefaultInfo{
 // the count of requests in flight.
 func (s *Server) withFilters(h http.Handler) http.Handler {
 	h = s.withActivity(h)
-	h = filters.WithWarningRecorder(h)
+	h = withWarnings(h)
 	if s.authz != nil {
 		h = filters.WithAuthorization(h, s.authz, scheme.Codecs)
 		h = impersonation.WithImpersonation(h, s.authz, scheme.Codecs)
