@@ -15,6 +15,7 @@ import (
 	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
 
 	"github.com/kubesim/kubesim/kube/apiserver"
+	"github.com/kubesim/kubesim/kube/registry"
 )
 
 // server is one loopback HTTPS listener serving the API.
@@ -46,11 +47,9 @@ func (c *Cluster) serve(addr string) (*server, error) {
 	if addr == "" {
 		addr = "127.0.0.1:0"
 	}
-	certs, err := NewCertificates()
-	if err != nil {
-		return nil, err
-	}
-	serving, err := certs.TLS()
+	// Signed by the cluster CA, which pods find in kube-root-ca.crt, so
+	// that a pod's ca.crt verifies the API server as in a real cluster.
+	serving, err := c.ControlPlane.CA.ServingCertificate(registry.KubernetesServiceIP.String())
 	if err != nil {
 		return nil, err
 	}
@@ -66,7 +65,7 @@ func (c *Cluster) serve(addr string) (*server, error) {
 	s := &server{
 		listener: ln,
 		url:      "https://" + ln.Addr().String(),
-		caPEM:    certs.CA,
+		caPEM:    c.ControlPlane.CA.CertPEM,
 		token:    token,
 		http: &http.Server{
 			Handler:           c.withControl(c.ControlPlane.Handler(), token),

@@ -41,7 +41,8 @@ func snapshotOrder(gr schema.GroupResource) string {
 // Snapshot writes the objects of the cluster cfg reaches to dir, one
 // YAML file per resource, as manifests that Restore (or kubectl apply)
 // can load into another cluster. Left out: objects with owners (their
-// controllers make them again), kubesim's bootstrap RBAC, the resources
+// controllers make them again), kubesim's bootstrap RBAC, default
+// ServiceAccounts, kube-root-ca.crt and the default StorageClass, the resources
 // in notSnapshotted, and server-set metadata and status.
 func Snapshot(ctx context.Context, cfg *rest.Config, dir string) error {
 	disc, err := discovery.NewDiscoveryClientForConfig(cfg)
@@ -66,7 +67,8 @@ func Snapshot(ctx context.Context, cfg *rest.Config, dir string) error {
 		}
 		for _, r := range l.APIResources {
 			gr := gv.WithResource(r.Name).GroupResource()
-			if strings.Contains(r.Name, "/") || notSnapshotted[gr.String()] || !hasVerb(r.Verbs, "list") {
+			// Read-only resources (metrics.k8s.io) cannot be restored.
+			if strings.Contains(r.Name, "/") || notSnapshotted[gr.String()] || !hasVerb(r.Verbs, "list") || !hasVerb(r.Verbs, "create") {
 				continue
 			}
 			if err := snapshotResource(ctx, dyn, gv.WithResource(r.Name), dir); err != nil {
@@ -88,7 +90,8 @@ func snapshotResource(ctx context.Context, dyn dynamic.Interface, gvr schema.Gro
 	})
 	for i := range list.Items {
 		obj := &list.Items[i]
-		if len(obj.GetOwnerReferences()) > 0 || obj.GetLabels()["kubernetes.io/bootstrapping"] == "rbac-defaults" {
+		if len(obj.GetOwnerReferences()) > 0 || obj.GetLabels()["kubernetes.io/bootstrapping"] == "rbac-defaults" ||
+			madeByControlPlane[gvr.Resource+"/"+obj.GetName()] {
 			continue
 		}
 		b, err := yaml.Marshal(Manifest(obj).Object)
@@ -102,6 +105,12 @@ func snapshotResource(ctx context.Context, dyn dynamic.Interface, gvr schema.Gro
 	}
 	name := snapshotOrder(gvr.GroupResource()) + "-" + gvr.GroupResource().String() + ".yaml"
 	return os.WriteFile(filepath.Join(dir, name), []byte(strings.Join(docs, "---\n")), 0o644)
+}
+
+// madeByControlPlane are objects, by resource and name, that the
+// controllers make in every cluster (or every namespace) by themselves.
+var madeByControlPlane = map[string]bool{
+	"serviceaccounts/default": true, "configmaps/kube-root-ca.crt": true, "storageclasses/standard": true,
 }
 
 // Manifest returns a copy of obj without what the server sets (uid,

@@ -46,6 +46,9 @@ type Node struct {
 	pulled      map[string]bool // images present on the node
 	hostPaths   map[string]*memfs.Volume
 	ephemeralGB int64
+	// pressureSeen is when the eviction manager last saw each pressure
+	// condition's threshold met.
+	pressureSeen map[corev1.NodeConditionType]time.Time
 }
 
 // Name returns the node's name.
@@ -155,8 +158,15 @@ func (n *Node) status(capacity corev1.ResourceList) corev1.NodeStatus {
 	}
 }
 
-// conditions are the kubelet's node conditions: healthy unless a test set
-// a pressure condition.
+// underPressure are the conditions the kubelet reports while an eviction
+// threshold is met.
+var underPressure = map[corev1.NodeConditionType]corev1.NodeCondition{
+	corev1.NodeMemoryPressure: {Type: corev1.NodeMemoryPressure, Status: corev1.ConditionTrue, Reason: "KubeletHasInsufficientMemory", Message: "kubelet has insufficient memory available"},
+	corev1.NodeDiskPressure:   {Type: corev1.NodeDiskPressure, Status: corev1.ConditionTrue, Reason: "KubeletHasDiskPressure", Message: "kubelet has disk pressure"},
+}
+
+// conditions are the kubelet's node conditions: healthy unless the
+// eviction manager saw pressure or a test set a condition.
 func (n *Node) conditions(now metav1.Time) []corev1.NodeCondition {
 	base := []corev1.NodeCondition{
 		{Type: corev1.NodeMemoryPressure, Status: corev1.ConditionFalse, Reason: "KubeletHasSufficientMemory", Message: "kubelet has sufficient memory available"},
@@ -166,7 +176,11 @@ func (n *Node) conditions(now metav1.Time) []corev1.NodeCondition {
 	}
 	n.mu.Lock()
 	defer n.mu.Unlock()
+	pressure := n.pressureLocked(now.Time)
 	for i, c := range base {
+		if pressure[c.Type] {
+			base[i] = underPressure[c.Type]
+		}
 		if o, ok := n.overrides[c.Type]; ok {
 			base[i] = o
 		}
@@ -197,6 +211,7 @@ func (n *Node) start() {
 	n.running = true
 	n.scheduleLocked(leaseRenewInterval, n.renewLease)
 	n.scheduleLocked(statusCheckInterval, func(ctx context.Context) error { return n.updateStatus(ctx, false) })
+	n.scheduleLocked(evictionMonitoringPeriod, n.synchronizeEviction)
 }
 
 // scheduleLocked runs fn every interval of virtual time while the node

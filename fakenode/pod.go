@@ -5,6 +5,7 @@ import (
 	"sync"
 	"time"
 
+	authenticationv1 "k8s.io/api/authentication/v1"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/equality"
 	utilclock "k8s.io/utils/clock"
@@ -46,6 +47,7 @@ type podWorker struct {
 	deadlineTimer  utilclock.Timer
 	resyncTimer    utilclock.Timer
 	volumeTimer    utilclock.Timer
+	tokens         map[tokenKey]*authenticationv1.TokenRequest // projected tokens, see podfs.go
 	volumes        *podVolumes
 	volumesSynced  time.Time
 	mountWarned    map[string]time.Time

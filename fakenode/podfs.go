@@ -9,7 +9,9 @@ import (
 	"strings"
 	"time"
 
+	authenticationv1 "k8s.io/api/authentication/v1"
 	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/kubesim/kubesim/fakenode/memfs"
 )
@@ -121,21 +123,65 @@ func (w *podWorker) projected(ctx context.Context, p *corev1.ProjectedVolumeSour
 		case src.DownwardAPI != nil:
 			w.addDownward(files, src.DownwardAPI.Items, p.DefaultMode)
 		case src.ServiceAccountToken != nil:
-			files[src.ServiceAccountToken.Path] = memfs.Entry{Data: []byte(w.serviceAccountToken(src.ServiceAccountToken)), Mode: fileMode(p.DefaultMode)}
+			if token, err := w.serviceAccountToken(ctx, src.ServiceAccountToken); err == nil {
+				files[src.ServiceAccountToken.Path] = memfs.Entry{Data: []byte(token), Mode: fileMode(p.DefaultMode)}
+			}
 		}
 	}
 	return files
 }
 
-// serviceAccountToken is a stand-in for a projected token: a JWT-shaped
-// string naming the pod and its service account (kubesim does not sign
-// tokens).
-func (w *podWorker) serviceAccountToken(p *corev1.ServiceAccountTokenProjection) string {
+// tokenKey tells apart the token projections of one pod.
+type tokenKey struct {
+	audience   string
+	expiration int64
+}
+
+// serviceAccountToken returns a token for the pod's service account,
+// bound to the pod, from the TokenRequest API, as the kubelet's token
+// manager gets it: it keeps the token and asks for a new one once 80% of
+// its lifetime or 24 hours have passed.
+func (w *podWorker) serviceAccountToken(ctx context.Context, p *corev1.ServiceAccountTokenProjection) (string, error) {
+	key := tokenKey{audience: p.Audience, expiration: 3600}
+	if p.ExpirationSeconds != nil {
+		key.expiration = *p.ExpirationSeconds
+	}
+	now := w.now()
+	if tr := w.tokens[key]; tr != nil && !tokenNeedsRefresh(tr, key.expiration, now) {
+		return tr.Status.Token, nil
+	}
 	sa := w.pod.Spec.ServiceAccountName
 	if sa == "" {
 		sa = "default"
 	}
-	return fmt.Sprintf("kubesim.system:serviceaccount:%s:%s.%s", w.pod.Namespace, sa, w.pod.UID)
+	req := &authenticationv1.TokenRequest{Spec: authenticationv1.TokenRequestSpec{
+		ExpirationSeconds: &key.expiration,
+		BoundObjectRef:    &authenticationv1.BoundObjectReference{APIVersion: "v1", Kind: "Pod", Name: w.pod.Name, UID: w.pod.UID},
+	}}
+	if p.Audience != "" {
+		req.Spec.Audiences = []string{p.Audience}
+	}
+	tr, err := w.node.fleet.client.CoreV1().ServiceAccounts(w.pod.Namespace).CreateToken(ctx, sa, req, metav1.CreateOptions{})
+	if err != nil {
+		// A refresh that fails leaves the mounted token as it was.
+		if old := w.tokens[key]; old != nil {
+			return old.Status.Token, nil
+		}
+		return "", fmt.Errorf("request token of service account %s/%s: %w", w.pod.Namespace, sa, err)
+	}
+	if w.tokens == nil {
+		w.tokens = map[tokenKey]*authenticationv1.TokenRequest{}
+	}
+	w.tokens[key] = tr
+	return tr.Status.Token, nil
+}
+
+// tokenNeedsRefresh is the kubelet token manager's rule.
+func tokenNeedsRefresh(tr *authenticationv1.TokenRequest, expiration int64, now time.Time) bool {
+	exp := tr.Status.ExpirationTimestamp.Time
+	issued := exp.Add(-time.Duration(expiration) * time.Second)
+	return now.After(exp) || now.After(issued.Add(24*time.Hour)) ||
+		now.After(issued.Add(time.Duration(expiration)*time.Second*8/10))
 }
 
 func addKeys(files map[string]memfs.Entry, data map[string][]byte, items []corev1.KeyToPath, defaultMode *int32) {

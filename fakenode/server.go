@@ -14,10 +14,12 @@ import (
 // Handler serves the kubelets' HTTP API that the API server calls, for
 // every node of the fleet: GET /containerLogs/{namespace}/{pod}/{container}
 // with the pods/log options (follow, previous, timestamps, tailLines,
-// limitBytes, sinceSeconds, sinceTime).
+// limitBytes, sinceSeconds, sinceTime), and GET /stats/summary, the
+// node's resource usage that metrics-server reads (stats.go).
 func (f *Fleet) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /containerLogs/{namespace}/{pod}/{container}", f.serveLogs)
+	mux.HandleFunc("GET /stats/summary", f.serveStats)
 	return mux
 }
 

@@ -23,7 +23,9 @@ func Admission(st *store.Store) admission.Interface { return kubeadmission.Chain
 // admission webhooks and ValidatingAdmissionPolicy. The dynamic plugins
 // reach the API server through server, which is set once the server
 // exists; they call it only while admitting requests to it.
-func newAdmission(st *store.Store, server *lateHandler) (*webhook.Plugins, admission.Interface, error) {
+// The ServiceAccount plugin is on once sa holds the serviceaccount
+// controller.
+func newAdmission(st *store.Store, sa *kubeadmission.DefaultAccounts, server *lateHandler) (*webhook.Plugins, admission.Interface, error) {
 	config := &restclient.Config{
 		UserAgent: "kube-apiserver-admission",
 		Host:      "http://kubesim.invalid",
@@ -34,7 +36,7 @@ func newAdmission(st *store.Store, server *lateHandler) (*webhook.Plugins, admis
 	if err != nil {
 		return nil, nil, err
 	}
-	chain, err := kubeadmission.NewChain(st, dynamic)
+	chain, err := kubeadmission.NewChain(st, sa, dynamic)
 	if err != nil {
 		dynamic.Close()
 		return nil, nil, err

@@ -20,8 +20,12 @@ import (
 	"github.com/kubesim/kubesim/kube/controller/job"
 	"github.com/kubesim/kubesim/kube/controller/namespace"
 	"github.com/kubesim/kubesim/kube/controller/nodelifecycle"
+	"github.com/kubesim/kubesim/kube/controller/persistentvolume"
+	"github.com/kubesim/kubesim/kube/controller/podautoscaler"
 	"github.com/kubesim/kubesim/kube/controller/podgc"
 	"github.com/kubesim/kubesim/kube/controller/replicaset"
+	"github.com/kubesim/kubesim/kube/controller/resourcequota"
+	"github.com/kubesim/kubesim/kube/controller/serviceaccount"
 	"github.com/kubesim/kubesim/kube/controller/servicelb"
 	"github.com/kubesim/kubesim/kube/controller/statefulset"
 	"github.com/kubesim/kubesim/kube/controller/tainteviction"
@@ -71,6 +75,10 @@ var controllers = map[string]controllerSetup{
 		daemonset.Add(m)
 		return nil
 	},
+	resourcequota.Name: func(cp *ControlPlane, m *controller.Manager) error {
+		resourcequota.Add(m)
+		return nil
+	},
 	disruption.Name: func(cp *ControlPlane, m *controller.Manager) error {
 		disruption.Add(m)
 		return nil
@@ -106,6 +114,39 @@ var controllers = map[string]controllerSetup{
 	podgc.Name: func(cp *ControlPlane, m *controller.Manager) error {
 		podgc.Add(m, podgc.DefaultThreshold)
 		return nil
+	},
+	serviceaccount.Name: func(cp *ControlPlane, m *controller.Manager) error {
+		// The ServiceAccount admission plugin is on while this runs.
+		cp.defaultAccounts.Set(serviceaccount.Add(m))
+		return nil
+	},
+	serviceaccount.PublisherName: func(cp *ControlPlane, m *controller.Manager) error {
+		cp.defaultAccounts.SetPublisher(serviceaccount.AddPublisher(m, cp.CA.CertPEM))
+		return nil
+	},
+	persistentvolume.Name: func(cp *ControlPlane, m *controller.Manager) error {
+		persistentvolume.Add(m)
+		return persistentvolume.EnsureDefaultClass(m.Client)
+	},
+	persistentvolume.ExpanderName: func(cp *ControlPlane, m *controller.Manager) error {
+		persistentvolume.AddExpander(m)
+		return nil
+	},
+	persistentvolume.PVCProtectionName: func(cp *ControlPlane, m *controller.Manager) error {
+		persistentvolume.AddPVCProtection(m)
+		return nil
+	},
+	persistentvolume.EphemeralName: func(cp *ControlPlane, m *controller.Manager) error {
+		persistentvolume.AddEphemeral(m)
+		return nil
+	},
+	persistentvolume.PVProtectionName: func(cp *ControlPlane, m *controller.Manager) error {
+		persistentvolume.AddPVProtection(m)
+		return nil
+	},
+	podautoscaler.Name: func(cp *ControlPlane, m *controller.Manager) error {
+		_, err := podautoscaler.Add(m, cp.ComponentConfig("horizontal-pod-autoscaler"))
+		return err
 	},
 	namespace.Name: func(cp *ControlPlane, m *controller.Manager) error {
 		dyn, err := dynamic.NewForConfig(cp.ComponentConfig("namespace-controller"))

@@ -12,6 +12,7 @@ import (
 	"k8s.io/apimachinery/pkg/util/intstr"
 	"k8s.io/apiserver/pkg/admission"
 	"k8s.io/apiserver/pkg/authentication/request/bearertoken"
+	tokenunion "k8s.io/apiserver/pkg/authentication/token/union"
 	"k8s.io/apiserver/pkg/registry/rest"
 	"k8s.io/client-go/kubernetes"
 	restclient "k8s.io/client-go/rest"
@@ -49,6 +50,9 @@ type Options struct {
 	// SchedulerSeed seeds the scheduler's tie-breaking, so that a run is
 	// repeatable; 0 means 1.
 	SchedulerSeed uint64
+	// CA is the cluster CA, which the root-ca-cert-publisher puts in
+	// every namespace's kube-root-ca.crt; nil makes one.
+	CA *auth.CA
 }
 
 // ControlPlane is one simulated cluster's control plane.
@@ -61,6 +65,11 @@ type ControlPlane struct {
 	// Tokens holds the bearer tokens of the users and service accounts
 	// handed out with UserConfig; their requests are authorized by RBAC.
 	Tokens *auth.Tokens
+	// ServiceAccountTokens issues and authenticates the tokens of the
+	// TokenRequest API (serviceaccounts/token), which pods mount.
+	ServiceAccountTokens *auth.ServiceAccountTokens
+	// CA is the cluster CA (see Options.CA).
+	CA *auth.CA
 
 	customResources *apiextensions.Server
 	// dynamicAdmission is the webhooks and policies of the default
@@ -71,6 +80,9 @@ type ControlPlane struct {
 	apiserverManager *controller.Manager
 	manager          *controller.Manager
 	schedulerSeed    uint64
+	// defaultAccounts turns the ServiceAccount admission plugin on once
+	// the serviceaccount controller runs.
+	defaultAccounts *kubeadmission.DefaultAccounts
 }
 
 // New starts a control plane with the namespaces every cluster has:
@@ -86,10 +98,19 @@ func New(opts Options) (*ControlPlane, error) {
 	if err != nil {
 		return nil, err
 	}
+	if opts.CA == nil {
+		if opts.CA, err = auth.NewCA(); err != nil {
+			return nil, err
+		}
+	}
+	saTokens, err := auth.NewServiceAccountTokens(st, opts.Clock)
+	if err != nil {
+		return nil, err
+	}
 	reg, err := registry.New(registry.Config{
 		Store: st, Clock: opts.Clock,
 		Tables:   func(*registry.Resource) rest.TableConvertor { return printers.NewTableConvertor(opts.Clock) },
-		Kubelets: opts.Kubelets, Authorizer: auth.RBAC{Store: st},
+		Kubelets: opts.Kubelets, Authorizer: auth.RBAC{Store: st}, ServiceAccountTokens: saTokens,
 	})
 	if err != nil {
 		return nil, err
@@ -97,8 +118,9 @@ func New(opts Options) (*ControlPlane, error) {
 	admit := opts.Admission
 	var dynamicAdmission *webhook.Plugins
 	late := &lateHandler{}
+	defaultAccounts := &kubeadmission.DefaultAccounts{}
 	if admit == nil {
-		if dynamicAdmission, admit, err = newAdmission(st, late); err != nil {
+		if dynamicAdmission, admit, err = newAdmission(st, defaultAccounts, late); err != nil {
 			return nil, err
 		}
 	}
@@ -111,7 +133,7 @@ func New(opts Options) (*ControlPlane, error) {
 	}
 	tokens := &auth.Tokens{}
 	srv, err := apiserver.New(apiserver.Config{Registry: reg, Admission: admit, Activity: opts.Activity, Custom: crs,
-		Authenticator: bearertoken.New(tokens), Authorizer: auth.RBAC{Store: st}})
+		Authenticator: bearertoken.New(tokenunion.New(tokens, saTokens)), Authorizer: auth.RBAC{Store: st}})
 	if err != nil {
 		dynamicAdmission.Close()
 		return nil, err
@@ -119,7 +141,9 @@ func New(opts Options) (*ControlPlane, error) {
 	late.set(srv)
 	crs.PublishOpenAPI(srv.OpenAPI())
 	cp := &ControlPlane{Clock: opts.Clock, Activity: opts.Activity, Store: st, Registry: reg, Server: srv, Tokens: tokens,
-		customResources: crs, dynamicAdmission: dynamicAdmission, schedulerSeed: opts.SchedulerSeed}
+		ServiceAccountTokens: saTokens, CA: opts.CA,
+		customResources: crs, dynamicAdmission: dynamicAdmission, schedulerSeed: opts.SchedulerSeed,
+		defaultAccounts: defaultAccounts}
 	if cp.schedulerSeed == 0 {
 		cp.schedulerSeed = 1
 	}

@@ -24,7 +24,7 @@ const (
 // those.
 func Chain(st *store.Store) admission.Interface {
 	var plugins []admission.Interface
-	for _, p := range builtins(st) {
+	for _, p := range builtins(st, nil) {
 		plugins = append(plugins, p.plugin)
 	}
 	return admission.NewChainHandler(plugins...)
@@ -35,34 +35,51 @@ type namedPlugin struct {
 	plugin admission.Interface
 }
 
-func builtins(st *store.Store) []namedPlugin {
+// builtins lists the plugins in kube-apiserver's order. The
+// ServiceAccount plugin is on once sa holds the serviceaccount controller.
+func builtins(st *store.Store, sa *DefaultAccounts) []namedPlugin {
 	return []namedPlugin{
 		{NamespaceLifecycleName, NamespaceLifecycle{Store: st}},
+		{LimitRangerName, LimitRanger{Store: st}},
+		{ServiceAccountName, ServiceAccount{Store: st, Defaults: sa}},
+		{PodSecurityName, NewPodSecurity(st)},
 		{PriorityName, Priority{Store: st}},
 		{DefaultTolerationSecondsName, DefaultTolerationSeconds{}},
+		{DefaultStorageClassName, DefaultStorageClass{Store: st}},
+		{StorageObjectInUseProtectionName, StorageObjectInUseProtection{}},
+		{PersistentVolumeClaimResizeName, PersistentVolumeClaimResize{Store: st}},
 		// Upstream checks RBAC escalation in the RBAC resources' storage;
 		// here it is a plugin that sees the same writes.
 		{RBACEscalationName, auth.Escalation{Store: st}},
+		// The dynamic plugins go here, before ResourceQuota: quota is
+		// charged last, for the object as the webhooks left it.
+		{ResourceQuotaName, NewResourceQuota(st)},
 	}
 }
 
+// dynamicBefore is the built-in plugin the dynamic ones precede.
+const dynamicBefore = ResourceQuotaName
+
 // NewChain returns the admission chain of kube-apiserver: kubesim's
-// built-in plugins, then, when dynamic is not nil, the mutating webhooks
-// after the built-in mutating plugins and the ValidatingAdmissionPolicy
-// and validating webhooks after the built-in validating ones
-// (kube-apiserver's AllOrderedPlugins). The mutating phase runs again
-// when a webhook with reinvocationPolicy IfNeeded asks for it.
-func NewChain(st *store.Store, dynamic *webhook.Plugins) (admission.Interface, error) {
+// built-in plugins, with, when dynamic is not nil, the mutating webhooks,
+// ValidatingAdmissionPolicy and the validating webhooks just before
+// ResourceQuota (kube-apiserver's AllOrderedPlugins). The mutating phase
+// runs again when a webhook with reinvocationPolicy IfNeeded asks for it.
+func NewChain(st *store.Store, sa *DefaultAccounts, dynamic *webhook.Plugins) (admission.Interface, error) {
 	ps := admission.NewPlugins()
-	var names []string
-	for _, p := range builtins(st) {
-		ps.Register(p.name, func(io.Reader) (admission.Interface, error) { return p.plugin, nil })
-		names = append(names, p.name)
-	}
+	var names, dynamicNames []string
 	if dynamic != nil {
 		dynamic.Register(ps)
-		names = append(names, webhook.MutatingWebhookName, webhook.ValidatingPolicyName, webhook.ValidatingWebhookName)
+		dynamicNames = []string{webhook.MutatingWebhookName, webhook.ValidatingPolicyName, webhook.ValidatingWebhookName}
 	}
+	for _, p := range builtins(st, sa) {
+		ps.Register(p.name, func(io.Reader) (admission.Interface, error) { return p.plugin, nil })
+		if p.name == dynamicBefore {
+			names, dynamicNames = append(names, dynamicNames...), nil
+		}
+		names = append(names, p.name)
+	}
+	names = append(names, dynamicNames...)
 	// Not ps.NewFromPlugins, which would do the same but log two lines
 	// at every environment's start.
 	var plugins []admission.Interface

@@ -36,6 +36,11 @@ func Bootstrap() ([]*rbacv1.ClusterRole, []*rbacv1.ClusterRoleBinding) {
 		clusterRole("system:aggregate-to-admin", map[string]string{aggregateLabel("admin"): "true"}, adminRules()...),
 		clusterRole("system:aggregate-to-edit", map[string]string{aggregateLabel("admin"): "true", aggregateLabel("edit"): "true"}, editRules()...),
 		clusterRole("system:aggregate-to-view", map[string]string{aggregateLabel("admin"): "true", aggregateLabel("edit"): "true", aggregateLabel("view"): "true"}, viewRules()...),
+		// metrics-server's manifests add this role, so that whoever may
+		// view pods may read their metrics; kubesim serves metrics.k8s.io
+		// itself, so it is part of its bootstrap policy.
+		clusterRole("system:aggregated-metrics-reader", map[string]string{aggregateLabel("admin"): "true", aggregateLabel("edit"): "true", aggregateLabel("view"): "true"},
+			rules(read, "metrics.k8s.io", "pods", "nodes")),
 		clusterRole("system:discovery", nil, nonResource("/livez", "/readyz", "/healthz", "/version", "/version/", "/openapi", "/openapi/*", "/api", "/api/*", "/apis", "/apis/*")),
 		clusterRole("system:public-info-viewer", nil, nonResource("/livez", "/readyz", "/healthz", "/version", "/version/")),
 		clusterRole("system:basic-user", nil,

@@ -8,4 +8,10 @@
 // ClusterRoles and bindings every cluster starts with (cluster-admin,
 // admin/edit/view, discovery). Requests without credentials run as the
 // cluster admin, so in-process clients need no set-up.
+//
+// ServiceAccountTokens (serviceaccounts.go) issues the signed tokens of
+// the TokenRequest API, which the kubelet mounts into pods and
+// `kubectl create token` prints, and authenticates them on the virtual
+// clock; CA is the cluster CA published in every namespace's
+// kube-root-ca.crt.
 package auth

@@ -18,6 +18,7 @@ import (
 	"k8s.io/apiserver/pkg/storage/names"
 	utilclock "k8s.io/utils/clock"
 
+	"github.com/kubesim/kubesim/kube/auth"
 	"github.com/kubesim/kubesim/kube/scheme"
 	"github.com/kubesim/kubesim/kube/storage"
 	"github.com/kubesim/kubesim/store"
@@ -55,6 +56,9 @@ type Config struct {
 	// Authorizer answers the access reviews (kubectl auth can-i); nil
 	// allows everything.
 	Authorizer authorizer.UnconditionalAuthorizer
+	// ServiceAccountTokens issues the tokens of serviceaccounts/token
+	// (TokenRequest); nil leaves that subresource out.
+	ServiceAccountTokens *auth.ServiceAccountTokens
 }
 
 // New builds the REST storage of every resource in Catalog.
@@ -79,6 +83,9 @@ func New(c Config) (*Registry, error) {
 		reg.byGVR[res.GroupVersionResource] = e
 	}
 	reg.addAccessReviews(c)
+	if err := reg.addMetrics(c); err != nil {
+		return nil, err
+	}
 	if err := reg.addSubresources(c); err != nil {
 		return nil, err
 	}

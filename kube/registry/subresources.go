@@ -67,6 +67,13 @@ func (r *Registry) addSubresources(c Config) error {
 	if err := r.addNamespaceREST(c); err != nil {
 		return err
 	}
+	if c.ServiceAccountTokens != nil {
+		sa, ok := r.Lookup(corev1.SchemeGroupVersion.WithResource("serviceaccounts"))
+		if !ok {
+			return fmt.Errorf("registry: no serviceaccounts resource")
+		}
+		sa.Subresources["token"] = &tokenREST{store: c.Store, issuer: c.ServiceAccountTokens, clock: c.Clock}
+	}
 	for gvr, s := range scalables {
 		e, ok := r.Lookup(gvr)
 		if !ok {

@@ -44,14 +44,33 @@ func (s *Scheduler) scheduleOne(ctx context.Context, queued *corev1.Pod, attempt
 	}
 }
 
-// bind assumes the pod on the node, so the next decision counts it, and
-// binds it through pods/binding.
+// bind assumes the pod on the node, so the next decision counts it,
+// writes its volume decisions (PreBind), and binds it through
+// pods/binding, at once or, when its claims are still being bound, once
+// the volume binder sees them bound.
 func (s *Scheduler) bind(ctx context.Context, pod *corev1.Pod, node string) {
 	if err := s.snap.AssumePod(pod, node); err != nil {
 		s.fail(ctx, pod, corev1.PodReasonSchedulerError, err.Error(), nil)
 		s.queue.failed(pod.UID, false)
 		return
 	}
+	wait, err := s.volumes.preBind(ctx, pod, node)
+	if err != nil {
+		_ = s.snap.RemovePod(pod.UID)
+		s.fail(ctx, pod, corev1.PodReasonSchedulerError, err.Error(), nil)
+		s.queue.failed(pod.UID, false)
+		return
+	}
+	if wait {
+		s.queue.scheduled(pod.UID)
+		return
+	}
+	s.bindPod(ctx, pod, node, func() { s.queue.failed(pod.UID, false) })
+}
+
+// bindPod binds an assumed pod through pods/binding; requeue puts it back
+// in the queue if the API server refuses.
+func (s *Scheduler) bindPod(ctx context.Context, pod *corev1.Pod, node string, requeue func()) {
 	b := &corev1.Binding{
 		ObjectMeta: metav1.ObjectMeta{Namespace: pod.Namespace, Name: pod.Name, UID: pod.UID},
 		Target:     corev1.ObjectReference{Kind: "Node", Name: node},
@@ -63,7 +82,7 @@ func (s *Scheduler) bind(ctx context.Context, pod *corev1.Pod, node string) {
 			return
 		}
 		s.fail(ctx, pod, corev1.PodReasonSchedulerError, "Binding rejected: "+err.Error(), nil)
-		s.queue.failed(pod.UID, false)
+		requeue()
 		return
 	}
 	s.queue.scheduled(pod.UID)

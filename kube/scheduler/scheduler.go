@@ -38,6 +38,7 @@ type Scheduler struct {
 	snap     *framework.Snapshot
 	queue    *queue
 	recorder *events.Recorder
+	volumes  *volumeBinder
 }
 
 // Add registers the scheduler with a manager.
@@ -48,6 +49,7 @@ func Add(m *controller.Manager, opts Options) error {
 		return fmt.Errorf("scheduler: %w", err)
 	}
 	s.fw = fw
+	s.volumes = newVolumeBinder(s, m)
 	m.Feed.Handle("nodes", s.onNode)
 	m.Feed.Handle("pods", s.onPod)
 	for _, r := range []string{"persistentvolumes", "persistentvolumeclaims", "storageclasses.storage.k8s.io", "namespaces", "services"} {
@@ -55,6 +57,7 @@ func Add(m *controller.Manager, opts Options) error {
 			if ev.Type != watch.Deleted {
 				s.queue.moveAll()
 			}
+			s.volumes.poke()
 		})
 	}
 	m.AddRunnable(s.run)
@@ -131,6 +134,9 @@ func (s *Scheduler) onPod(ev store.Event) {
 	if ev.Type == watch.Deleted {
 		s.queue.remove(pod.UID)
 		s.snap.RemoveNominatedPod(pod.UID)
+		if s.volumes.isWaiting(pod.UID) {
+			s.volumes.poke()
+		}
 		if pod.Spec.NodeName != "" {
 			_ = s.snap.RemovePod(pod.UID)
 			s.queue.moveAll() // its resources are free again
@@ -145,6 +151,9 @@ func (s *Scheduler) onPod(ev store.Event) {
 			s.queue.moveAll()
 		}
 		return
+	}
+	if s.volumes.isWaiting(pod.UID) {
+		return // assumed on a node, waiting for its volumes
 	}
 	if !s.responsibleFor(pod) {
 		s.queue.remove(pod.UID)

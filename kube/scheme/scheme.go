@@ -25,6 +25,7 @@ import (
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/runtime/serializer"
+	metricsv1beta1 "k8s.io/metrics/pkg/apis/metrics/v1beta1"
 
 	"github.com/kubesim/kubesim/kube/defaults"
 	utilruntime "k8s.io/apimachinery/pkg/util/runtime"
@@ -60,6 +61,7 @@ var addToScheme = []func(*runtime.Scheme) error{
 	schedulingv1.AddToScheme,
 	storagev1.AddToScheme,
 	apiextensionsv1.AddToScheme,
+	metricsv1beta1.AddToScheme, // served like metrics-server's
 	metav1.AddMetaToScheme,
 	metav1beta1.AddMetaToScheme,
 }

@@ -26,4 +26,5 @@ var GroupVersions = []schema.GroupVersion{
 	{Group: "coordination.k8s.io", Version: "v1"},
 	{Group: "node.k8s.io", Version: "v1"},
 	{Group: "discovery.k8s.io", Version: "v1"},
+	{Group: "metrics.k8s.io", Version: "v1beta1"},
 }

@@ -10,8 +10,6 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/kubernetes"
-
-	"github.com/kubesim/kubesim/testkit"
 )
 
 func claims(t *testing.T, c kubernetes.Interface, app string) map[string]corev1.PersistentVolumeClaim {
@@ -48,38 +46,20 @@ func rv(t *testing.T, s string) int {
 	return n
 }
 
-// runWithBinding advances time in steps, binding the claims the set
-// created in the meantime, as the (missing) persistent volume binder would.
-// It binds only once the cluster has settled, so that the scheduler has
-// parked the pods that wait for them (see bindClaims).
-func runWithBinding(t *testing.T, env *testkit.Env, c kubernetes.Interface, d time.Duration) {
-	t.Helper()
-	for step := time.Duration(0); step < d; step += 500 * time.Millisecond {
-		env.Settle()
-		bindClaims(t, c, "web")
-		env.Advance(500 * time.Millisecond)
-	}
-}
-
 // TestClaimsFromTemplates: each pod's claim is created before the pod,
-// named <claim>-<set>-<ordinal>, and mounted by it; the pod waits for the
-// claim to be bound.
+// named <claim>-<set>-<ordinal>, and mounted by it; the default storage
+// class provisions it once the pod is scheduled, and the next pod follows.
 func TestClaimsFromTemplates(t *testing.T) {
 	env, c := start(t)
 	create(t, c, withClaims(newSet("web", 2, 0)))
 	env.Advance(5 * time.Second)
 
-	// Nothing binds claims: web-0 stays pending, web-1 is not created.
 	got := claims(t, c, "web")
-	if diff := cmp.Diff([]string{"data-web-0"}, claimNames(got)); diff != "" {
-		t.Fatalf("claims (-want +got):\n%s", diff)
+	claim, ok := got["data-web-0"]
+	if !ok {
+		t.Fatalf("no claim data-web-0 in %v", claimNames(got))
 	}
-	if s := summary(pods(t, c, "web")); s != "web-0:P" {
-		t.Fatalf("pods with an unbound claim: %s", s)
-	}
-	claim := got["data-web-0"]
-	// Pending, or empty while defaulting is not wired in: not Bound.
-	if claim.Status.Phase == corev1.ClaimBound || claim.Labels["app"] != "web" || len(claim.OwnerReferences) != 0 {
+	if claim.Labels["app"] != "web" || len(claim.OwnerReferences) != 0 {
 		t.Errorf("claim %+v", claim)
 	}
 	pod := pods(t, c, "web")[0]
@@ -91,9 +71,14 @@ func TestClaimsFromTemplates(t *testing.T) {
 		t.Errorf("pod volumes %+v, want %+v first", pod.Spec.Volumes, wantVol)
 	}
 
-	runWithBinding(t, env, c, 10*time.Second)
+	env.Advance(10 * time.Second)
 	if s := summary(pods(t, c, "web")); s != "web-0:R web-1:R" {
 		t.Fatalf("pods once claims are bound: %s", s)
+	}
+	for name, cl := range claims(t, c, "web") {
+		if cl.Status.Phase != corev1.ClaimBound {
+			t.Errorf("claim %s is %s, want Bound", name, cl.Status.Phase)
+		}
 	}
 	if diff := cmp.Diff([]string{"data-web-0", "data-web-1"}, claimNames(claims(t, c, "web"))); diff != "" {
 		t.Errorf("claims (-want +got):\n%s", diff)
@@ -122,7 +107,7 @@ func TestRetentionPolicyDeletes(t *testing.T) {
 		WhenScaled:  appsv1.DeletePersistentVolumeClaimRetentionPolicyType,
 	}
 	set = create(t, c, set)
-	runWithBinding(t, env, c, 10*time.Second)
+	env.Advance(10 * time.Second)
 	got := claims(t, c, "web")
 	if diff := cmp.Diff([]string{"data-web-0", "data-web-1"}, claimNames(got)); diff != "" {
 		t.Fatalf("claims (-want +got):\n%s", diff)
@@ -134,14 +119,14 @@ func TestRetentionPolicyDeletes(t *testing.T) {
 	}
 
 	scale(t, c, "web", 1)
-	runWithBinding(t, env, c, 40*time.Second)
+	env.Advance(40 * time.Second)
 	if diff := cmp.Diff([]string{"data-web-0"}, claimNames(claims(t, c, "web"))); diff != "" {
 		t.Errorf("claims after scaling down (-want +got):\n%s", diff)
 	}
 
 	// Scaling up again makes a new claim for web-1.
 	scale(t, c, "web", 2)
-	runWithBinding(t, env, c, 10*time.Second)
+	env.Advance(10 * time.Second)
 	if s := summary(pods(t, c, "web")); s != "web-0:R web-1:R" {
 		t.Errorf("pods after scaling up: %s", s)
 	}

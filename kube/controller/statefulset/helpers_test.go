@@ -196,54 +196,6 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-// bindClaims binds every unbound claim labelled app=<app> to a new
-// PersistentVolume, through the public API, as the PV controller would:
-// there is no persistent volume binder yet, and the scheduler and the
-// kubelet wait for bound claims. Call it on a settled cluster: the
-// scheduler can miss a claim bound while it is trying the pod.
-func bindClaims(t *testing.T, c kubernetes.Interface, app string) {
-	t.Helper()
-	list, err := c.CoreV1().PersistentVolumeClaims(ns).List(ctx, metav1.ListOptions{LabelSelector: "app=" + app})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i := range list.Items {
-		claim := &list.Items[i]
-		if claim.Status.Phase == corev1.ClaimBound || claim.DeletionTimestamp != nil {
-			continue
-		}
-		pv := &corev1.PersistentVolume{
-			ObjectMeta: metav1.ObjectMeta{Name: "pv-" + claim.Name + "-" + string(claim.UID)[:8]},
-			Spec: corev1.PersistentVolumeSpec{
-				Capacity:                      corev1.ResourceList{corev1.ResourceStorage: resource.MustParse("1Gi")},
-				AccessModes:                   []corev1.PersistentVolumeAccessMode{corev1.ReadWriteOnce},
-				PersistentVolumeReclaimPolicy: corev1.PersistentVolumeReclaimDelete,
-				PersistentVolumeSource:        corev1.PersistentVolumeSource{HostPath: &corev1.HostPathVolumeSource{Path: "/tmp/" + claim.Name}},
-				ClaimRef:                      &corev1.ObjectReference{Kind: "PersistentVolumeClaim", Namespace: ns, Name: claim.Name, UID: claim.UID},
-			},
-		}
-		if _, err := c.CoreV1().PersistentVolumes().Create(ctx, pv, metav1.CreateOptions{}); err != nil {
-			t.Fatal(err)
-		}
-		updateClaim(t, c, claim.Name, func(cl *corev1.PersistentVolumeClaim) error {
-			cl.Spec.VolumeName = pv.Name
-			if cl.Annotations == nil {
-				cl.Annotations = map[string]string{}
-			}
-			cl.Annotations["pv.kubernetes.io/bind-completed"] = "yes"
-			_, err := c.CoreV1().PersistentVolumeClaims(ns).Update(ctx, cl, metav1.UpdateOptions{})
-			return err
-		})
-		updateClaim(t, c, claim.Name, func(cl *corev1.PersistentVolumeClaim) error {
-			cl.Status.Phase = corev1.ClaimBound
-			cl.Status.AccessModes = pv.Spec.AccessModes
-			cl.Status.Capacity = pv.Spec.Capacity
-			_, err := c.CoreV1().PersistentVolumeClaims(ns).UpdateStatus(ctx, cl, metav1.UpdateOptions{})
-			return err
-		})
-	}
-}
-
 // updateClaim reads the claim and applies write to it, again while it
 // conflicts with the controller's own updates of the claim's owners.
 func updateClaim(t *testing.T, c kubernetes.Interface, name string, write func(*corev1.PersistentVolumeClaim) error) {

@@ -7,8 +7,11 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	storagev1 "k8s.io/api/storage/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/util/sets"
 	"k8s.io/component-helpers/scheduling/corev1/nodeaffinity"
+
+	"github.com/kubesim/kubesim/kube/volumeutil"
 )
 
 // VolumeBinding, simplified from upstream plugins/volumebinding: claims
@@ -148,12 +151,7 @@ func preFilterVolumeBinding(s *Scheduler, _ *Snapshot, cs *cycleState) (sets.Set
 		return nil, NewStatus(UnschedulableAndUnresolvable, reasonUnboundImmediate)
 	}
 	if len(vs.delayed) > 0 && l.PersistentVolumes != nil {
-		vs.available = map[string][]*corev1.PersistentVolume{}
-		for _, pv := range l.PersistentVolumes() {
-			if pv.Spec.ClaimRef == nil && pv.Status.Phase != corev1.VolumeReleased && pv.Status.Phase != corev1.VolumeFailed {
-				vs.available[pv.Spec.StorageClassName] = append(vs.available[pv.Spec.StorageClassName], pv)
-			}
-		}
+		vs.available = availableVolumes(l)
 	}
 	cs.volumes = vs
 	return nil, nil
@@ -220,48 +218,27 @@ func delayedClaimsSatisfiable(cs *cycleState, node *corev1.Node) (bool, error) {
 	return true, nil
 }
 
-// matchingVolume returns the smallest available volume that fits the
-// claim's size, access modes and volume mode and can reach the node.
+// matchingVolume returns the available volume that serves the claim best
+// (volumeutil.Better) among those that fit it, match its selector and can
+// reach the node, as the binder would choose.
 func matchingVolume(pvc *corev1.PersistentVolumeClaim, pvs []*corev1.PersistentVolume, node *corev1.Node, chosen map[string]bool) *corev1.PersistentVolume {
-	want := pvc.Spec.Resources.Requests[corev1.ResourceStorage]
+	selector, err := volumeutil.Selector(pvc)
+	if err != nil {
+		return nil
+	}
 	var best *corev1.PersistentVolume
 	for _, pv := range pvs {
-		if chosen[pv.Name] || !pvNodeAffinityMatches(pv, node) || volumeMode(pv.Spec.VolumeMode) != volumeMode(pvc.Spec.VolumeMode) {
+		if chosen[pv.Name] || !pvNodeAffinityMatches(pv, node) || !volumeutil.Fits(pv, pvc) {
 			continue
 		}
-		if !accessModesContain(pv.Spec.AccessModes, pvc.Spec.AccessModes) {
+		if selector != nil && !selector.Matches(labels.Set(pv.Labels)) {
 			continue
 		}
-		size := pv.Spec.Capacity[corev1.ResourceStorage]
-		if size.Cmp(want) < 0 {
-			continue
-		}
-		if best == nil {
-			best = pv
-			continue
-		}
-		bestSize := best.Spec.Capacity[corev1.ResourceStorage]
-		if size.Cmp(bestSize) < 0 {
+		if volumeutil.Better(pv, best) {
 			best = pv
 		}
 	}
 	return best
-}
-
-func volumeMode(m *corev1.PersistentVolumeMode) corev1.PersistentVolumeMode {
-	if m == nil {
-		return corev1.PersistentVolumeFilesystem
-	}
-	return *m
-}
-
-func accessModesContain(have, want []corev1.PersistentVolumeAccessMode) bool {
-	for _, m := range want {
-		if !slices.Contains(have, m) {
-			return false
-		}
-	}
-	return true
 }
 
 // canProvision checks the claim's class provisions dynamically and allows
