@@ -4,14 +4,13 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"sort"
 
 	corev1 "k8s.io/api/core/v1"
 	storagev1 "k8s.io/api/storage/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
-	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apiserver/pkg/admission"
 
+	"github.com/kubesim/kubesim/kube/volumeutil"
 	"github.com/kubesim/kubesim/store"
 )
 
@@ -24,8 +23,6 @@ const (
 )
 
 const (
-	annDefaultClass        = "storageclass.kubernetes.io/is-default-class"
-	annBetaDefaultClass    = "storageclass.beta.kubernetes.io/is-default-class"
 	pvcProtectionFinalizer = "kubernetes.io/pvc-protection"
 	pvProtectionFinalizer  = "kubernetes.io/pv-protection"
 	storageClassesResource = "storageclasses.storage.k8s.io"
@@ -67,34 +64,11 @@ func (d DefaultStorageClass) Admit(ctx context.Context, a admission.Attributes, 
 	if _, ok := pvc.Annotations[corev1.BetaStorageClassAnnotation]; ok {
 		return nil
 	}
-	if class := defaultStorageClass(d.Store.View()); class != nil {
+	if class := volumeutil.DefaultClass(d.Store.View()); class != nil {
 		name := class.Name
 		pvc.Spec.StorageClassName = &name
 	}
 	return nil
-}
-
-// defaultStorageClass is upstream's GetDefaultClass.
-func defaultStorageClass(view *store.View) *storagev1.StorageClass {
-	var defaults []*storagev1.StorageClass
-	view.List(storageClassesResource, "", func(obj runtime.Object) bool {
-		c := obj.(*storagev1.StorageClass)
-		if c.Annotations[annDefaultClass] == "true" || c.Annotations[annBetaDefaultClass] == "true" {
-			defaults = append(defaults, c)
-		}
-		return true
-	})
-	if len(defaults) == 0 {
-		return nil
-	}
-	sort.Slice(defaults, func(i, j int) bool {
-		ti, tj := defaults[i].CreationTimestamp.UnixNano(), defaults[j].CreationTimestamp.UnixNano()
-		if ti == tj {
-			return defaults[i].Name < defaults[j].Name
-		}
-		return ti > tj
-	})
-	return defaults[0]
 }
 
 // StorageObjectInUseProtection reproduces upstream's plugin of that name

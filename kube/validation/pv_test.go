@@ -60,10 +60,15 @@ func TestPersistentVolumeClaim(t *testing.T) {
 	})
 	old := pvc(nil)
 	bound := pvc(func(c *corev1.PersistentVolumeClaim) { c.Spec.VolumeName = "pv-1" })
-	restyled := old.DeepCopy()
-	restyled.Spec.StorageClassName = ptr.To("fast")
-	runUpdate(t, []updateCase{{"volume name set once", bound, old, nil}})
-	if errs := ValidateUpdate(restyled, old); len(errs) != 1 || errs[0].Field != "spec" {
+	classed := old.DeepCopy()
+	classed.Spec.StorageClassName = ptr.To("fast")
+	restyled := classed.DeepCopy()
+	restyled.Spec.StorageClassName = ptr.To("slow")
+	runUpdate(t, []updateCase{
+		{"volume name set once", bound, old, nil},
+		{"a class for a claim that had none", classed, old, nil},
+	})
+	if errs := ValidateUpdate(restyled, classed); len(errs) != 1 || errs[0].Field != "spec" {
 		t.Errorf("changing the storage class: %v", errs)
 	}
 }

@@ -68,13 +68,20 @@ func validatePVC(pvc *corev1.PersistentVolumeClaim) field.ErrorList {
 }
 
 // validatePVCUpdate: the spec is fixed but for the volume name, set once
-// by binding, and the storage request of a bound claim, which may grow.
+// by binding, a class given to a claim that had none, and the storage
+// request of a bound claim, which may grow.
 func validatePVCUpdate(pvc, old *corev1.PersistentVolumeClaim) field.ErrorList {
 	allErrs := validateObjectMetaUpdate(&pvc.ObjectMeta, &old.ObjectMeta, metadataPath)
 	allErrs = append(allErrs, validatePersistentVolumeClaimSpec(&pvc.Spec, specPath, pvcOpts{})...)
 	newSpec, oldSpec := pvc.Spec.DeepCopy(), old.Spec.DeepCopy()
 	if len(old.Spec.VolumeName) == 0 {
 		oldSpec.VolumeName = newSpec.VolumeName
+	}
+	// A claim made before there was a default class may be given one
+	// later (RetroactiveDefaultStorageClass, GA since 1.28).
+	if _, beta := old.Annotations[corev1.BetaStorageClassAnnotation]; !beta && old.Spec.StorageClassName == nil &&
+		newSpec.StorageClassName != nil && *newSpec.StorageClassName != "" {
+		oldSpec.StorageClassName = newSpec.StorageClassName
 	}
 	if pvc.Status.Phase == corev1.ClaimBound && newSpec.Resources.Requests != nil {
 		newSpec.Resources.Requests[corev1.ResourceStorage] = old.Spec.Resources.Requests[corev1.ResourceStorage]

@@ -12,6 +12,7 @@ import (
 
 	"github.com/kubesim/kubesim/events"
 	"github.com/kubesim/kubesim/kube/controller"
+	"github.com/kubesim/kubesim/kube/volumeutil"
 	"github.com/kubesim/kubesim/store"
 )
 
@@ -88,6 +89,9 @@ func (b *Binder) onVolume(ev store.Event) {
 func (b *Binder) onClass(ev store.Event) {
 	if class, ok := ev.Object.(*storagev1.StorageClass); ok && ev.Type != watch.Deleted {
 		b.queuePending(class.Name, "")
+		if volumeutil.IsDefaultClass(class) {
+			b.queuePending("", "") // claims without a class get it
+		}
 	}
 }
 

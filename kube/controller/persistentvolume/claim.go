@@ -7,11 +7,13 @@ import (
 	"strings"
 
 	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/klog/v2"
 
 	"github.com/kubesim/kubesim/kube/volumeutil"
+	"github.com/kubesim/kubesim/store"
 )
 
 // Messages of the binder's claim events, as upstream words them.
@@ -31,6 +33,9 @@ const (
 func (b *Binder) syncUnboundClaim(ctx context.Context, pvc *corev1.PersistentVolumeClaim) error {
 	view := b.store.View()
 	if pvc.Spec.VolumeName == "" {
+		if assigned, err := b.assignDefaultClass(ctx, view, pvc); assigned || err != nil {
+			return err // the update brings the claim back
+		}
 		delay := isDelayBinding(view, pvc)
 		if pv := findBestMatch(view, pvc, delay); pv != nil {
 			return b.bind(ctx, pv, pvc)
@@ -144,4 +149,27 @@ func claimRef(pvc *corev1.PersistentVolumeClaim) *corev1.ObjectReference {
 func hasAnnotation(m metav1.Object, key string) bool {
 	_, ok := m.GetAnnotations()[key]
 	return ok
+}
+
+// assignDefaultClass gives a claim without a class the default one, when
+// there is one now (upstream's assignDefaultStorageClass): claims made
+// before the default class existed get it retroactively.
+func (b *Binder) assignDefaultClass(ctx context.Context, view *store.View, pvc *corev1.PersistentVolumeClaim) (bool, error) {
+	if _, beta := pvc.Annotations[corev1.BetaStorageClassAnnotation]; beta || pvc.Spec.StorageClassName != nil {
+		return false, nil
+	}
+	class := volumeutil.DefaultClass(view)
+	if class == nil {
+		return false, nil
+	}
+	cp := pvc.DeepCopy()
+	cp.Spec.StorageClassName = &class.Name
+	if _, err := b.client.CoreV1().PersistentVolumeClaims(cp.Namespace).Update(ctx, cp, metav1.UpdateOptions{}); err != nil {
+		if apierrors.IsNotFound(err) || apierrors.IsConflict(err) {
+			return true, nil
+		}
+		return true, fmt.Errorf("assign default class %s to claim %s/%s: %w", class.Name, cp.Namespace, cp.Name, err)
+	}
+	klog.V(4).InfoS("Assigned the default storage class to a claim", "PVC", klog.KObj(cp), "class", class.Name)
+	return true, nil
 }

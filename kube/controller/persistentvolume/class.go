@@ -60,11 +60,6 @@ func volumeClass(pv *corev1.PersistentVolume) string {
 	return pv.Spec.StorageClassName
 }
 
-// IsDefaultClass reports whether a class carries the default annotation.
-func IsDefaultClass(class *storagev1.StorageClass) bool {
-	return class.Annotations[AnnDefaultClass] == "true" || class.Annotations[AnnBetaDefaultClass] == "true"
-}
-
 func getClass(view *store.View, name string) *storagev1.StorageClass {
 	c, _ := view.Get(classesResource, "", name).(*storagev1.StorageClass)
 	return c

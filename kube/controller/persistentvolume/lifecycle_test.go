@@ -195,6 +195,20 @@ func TestDefaultClass(t *testing.T) {
 	if pvc := createPVC(t, c, claim("orphan", "1Gi", nil)); pvc.Spec.StorageClassName != nil {
 		t.Errorf("class %v with no default class, want unset", *pvc.Spec.StorageClassName)
 	}
+
+	// A default class that appears later is given to the claim, which is
+	// then provisioned (RetroactiveDefaultStorageClass).
+	late := class("late", storagev1.VolumeBindingImmediate, corev1.PersistentVolumeReclaimDelete, false)
+	late.Annotations = map[string]string{persistentvolume.AnnDefaultClass: "true"}
+	createClass(t, c, late)
+	env.Advance(10 * time.Second)
+	orphan := getClaim(t, c, "orphan")
+	if ptr.Deref(orphan.Spec.StorageClassName, "<nil>") != "late" || orphan.Status.Phase != corev1.ClaimBound {
+		t.Errorf("orphan claim: class %v, phase %s; want late, Bound", ptr.Deref(orphan.Spec.StorageClassName, "<nil>"), orphan.Status.Phase)
+	}
+	if none := getClaim(t, c, "none"); ptr.Deref(none.Spec.StorageClassName, "<nil>") != "" {
+		t.Errorf("the claim that asked for no class got %v", none.Spec.StorageClassName)
+	}
 }
 
 // TestEphemeralVolume: a pod's generic ephemeral volume gets a claim

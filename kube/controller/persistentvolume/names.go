@@ -1,5 +1,7 @@
 package persistentvolume
 
+import "github.com/kubesim/kubesim/kube/volumeutil"
+
 // Controller names, as kube-controller-manager's --controllers flag has
 // them.
 const (
@@ -22,8 +24,8 @@ const (
 	AnnBetaStorageProvisioner = "volume.beta.kubernetes.io/storage-provisioner"
 	AnnSelectedNode           = "volume.kubernetes.io/selected-node"
 	AnnStorageResizer         = "volume.kubernetes.io/storage-resizer"
-	AnnDefaultClass           = "storageclass.kubernetes.io/is-default-class"
-	AnnBetaDefaultClass       = "storageclass.beta.kubernetes.io/is-default-class"
+	AnnDefaultClass           = volumeutil.AnnDefaultClass
+	AnnBetaDefaultClass       = volumeutil.AnnBetaDefaultClass
 
 	PVCProtectionFinalizer = "kubernetes.io/pvc-protection"
 	PVProtectionFinalizer  = "kubernetes.io/pv-protection"
