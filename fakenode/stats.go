@@ -6,71 +6,14 @@ import (
 	"net/http"
 	"time"
 
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	statsapi "k8s.io/kubelet/pkg/apis/stats/v1alpha1"
 )
 
-// The kubelet's GET /stats/summary answers with a Summary in the JSON
-// shape of k8s.io/kubelet/pkg/apis/stats/v1alpha1, which metrics-server
-// and kubesim's kube/metrics read. Only the fields those readers use are
+// The kubelet's GET /stats/summary answers with upstream's Summary type
+// (k8s.io/kubelet/pkg/apis/stats/v1alpha1), which metrics-server and
+// kubesim's kube/metrics read. Only the fields those readers use are
 // filled: CPU and memory of the node, of each pod and of each running
-// container. The types are kubesim's own, with upstream's JSON names, so
-// that fakenode does not depend on k8s.io/kubelet.
-
-// Summary is a node's resource usage, as the kubelet's Summary API has it.
-type Summary struct {
-	Node NodeStats  `json:"node"`
-	Pods []PodStats `json:"pods"`
-}
-
-// NodeStats is the node's own usage: its pods' plus the system's.
-type NodeStats struct {
-	NodeName  string       `json:"nodeName"`
-	StartTime metav1.Time  `json:"startTime"`
-	CPU       *CPUStats    `json:"cpu,omitempty"`
-	Memory    *MemoryStats `json:"memory,omitempty"`
-}
-
-// PodReference names a pod.
-type PodReference struct {
-	Name      string `json:"name"`
-	Namespace string `json:"namespace"`
-	UID       string `json:"uid"`
-}
-
-// PodStats is one pod's usage: the sum of its running containers'.
-type PodStats struct {
-	PodRef     PodReference     `json:"podRef"`
-	StartTime  metav1.Time      `json:"startTime"`
-	Containers []ContainerStats `json:"containers"`
-	CPU        *CPUStats        `json:"cpu,omitempty"`
-	Memory     *MemoryStats     `json:"memory,omitempty"`
-}
-
-// ContainerStats is one running container's usage.
-type ContainerStats struct {
-	Name      string       `json:"name"`
-	StartTime metav1.Time  `json:"startTime"`
-	CPU       *CPUStats    `json:"cpu,omitempty"`
-	Memory    *MemoryStats `json:"memory,omitempty"`
-}
-
-// CPUStats is CPU use at Time: the current rate in nanocores, and the
-// cumulative CPU time in core-nanoseconds.
-type CPUStats struct {
-	Time                 metav1.Time `json:"time"`
-	UsageNanoCores       *uint64     `json:"usageNanoCores,omitempty"`
-	UsageCoreNanoSeconds *uint64     `json:"usageCoreNanoSeconds,omitempty"`
-}
-
-// MemoryStats is memory use at Time. The simulated processes have no
-// reclaimable cache, so the working set equals the usage.
-type MemoryStats struct {
-	Time            metav1.Time `json:"time"`
-	AvailableBytes  *uint64     `json:"availableBytes,omitempty"`
-	UsageBytes      *uint64     `json:"usageBytes,omitempty"`
-	WorkingSetBytes *uint64     `json:"workingSetBytes,omitempty"`
-	RSSBytes        *uint64     `json:"rssBytes,omitempty"`
-}
+// container.
 
 // serveStats answers GET /stats/summary for the node the request was
 // addressed to (https://<node>:10250/stats/summary).
@@ -103,7 +46,7 @@ func nodeOfRequest(r *http.Request) string {
 }
 
 // Summary is what the node's kubelet answers on /stats/summary now.
-func (n *Node) Summary() (*Summary, error) {
+func (n *Node) Summary() (*statsapi.Summary, error) {
 	now := n.fleet.clock.Now()
 	capacity, err := n.spec.capacity()
 	if err != nil {
@@ -117,7 +60,7 @@ func (n *Node) Summary() (*Summary, error) {
 	n.mu.Unlock()
 
 	total := systemUsage(capacity)
-	out := &Summary{Pods: []PodStats{}}
+	out := &statsapi.Summary{Pods: []statsapi.PodStats{}}
 	for _, w := range workers {
 		ps, ok := w.stats(now)
 		if !ok {
@@ -127,7 +70,7 @@ func (n *Node) Summary() (*Summary, error) {
 		total = total.add(ps.usage)
 	}
 	sortPodStats(out.Pods)
-	out.Node = NodeStats{NodeName: n.Name(), CPU: total.cpuStats(now), Memory: total.memoryStats(now)}
+	out.Node = statsapi.NodeStats{NodeName: n.Name(), CPU: total.cpuStats(now), Memory: total.memoryStats(now)}
 	if mem := capacity.Memory().Value(); mem > total.memory {
 		out.Node.Memory.AvailableBytes = ptrU64(mem - total.memory)
 	}

@@ -9,13 +9,13 @@ import (
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
+	statsapi "k8s.io/kubelet/pkg/apis/stats/v1alpha1"
 
-	"github.com/kubesim/kubesim/fakenode"
 	"github.com/kubesim/kubesim/testkit"
 )
 
 // summary asks node's kubelet for /stats/summary, as metrics-server does.
-func summary(t *testing.T, env *testkit.Env, node string) *fakenode.Summary {
+func summary(t *testing.T, env *testkit.Env, node string) *statsapi.Summary {
 	t.Helper()
 	req := httptest.NewRequest(http.MethodGet, "https://"+node+":10250/stats/summary", nil)
 	rec := httptest.NewRecorder()
@@ -23,7 +23,7 @@ func summary(t *testing.T, env *testkit.Env, node string) *fakenode.Summary {
 	if rec.Code != http.StatusOK {
 		t.Fatalf("GET /stats/summary: %d %s", rec.Code, rec.Body)
 	}
-	var s fakenode.Summary
+	var s statsapi.Summary
 	if err := json.Unmarshal(rec.Body.Bytes(), &s); err != nil {
 		t.Fatalf("decode summary: %v\n%s", err, rec.Body)
 	}

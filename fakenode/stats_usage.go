@@ -7,6 +7,7 @@ import (
 
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	statsapi "k8s.io/kubelet/pkg/apis/stats/v1alpha1"
 )
 
 // Resource use of the simulated processes. A container uses what its
@@ -35,12 +36,12 @@ func (u usage) add(o usage) usage {
 	return usage{cpu: u.cpu + o.cpu, cpuTime: u.cpuTime + o.cpuTime, memory: u.memory + o.memory}
 }
 
-func (u usage) cpuStats(now time.Time) *CPUStats {
-	return &CPUStats{Time: metav1.NewTime(now), UsageNanoCores: ptrU64(u.cpu), UsageCoreNanoSeconds: ptrU64(u.cpuTime)}
+func (u usage) cpuStats(now time.Time) *statsapi.CPUStats {
+	return &statsapi.CPUStats{Time: metav1.NewTime(now), UsageNanoCores: ptrU64(u.cpu), UsageCoreNanoSeconds: ptrU64(u.cpuTime)}
 }
 
-func (u usage) memoryStats(now time.Time) *MemoryStats {
-	return &MemoryStats{Time: metav1.NewTime(now), UsageBytes: ptrU64(u.memory), WorkingSetBytes: ptrU64(u.memory), RSSBytes: ptrU64(u.memory)}
+func (u usage) memoryStats(now time.Time) *statsapi.MemoryStats {
+	return &statsapi.MemoryStats{Time: metav1.NewTime(now), UsageBytes: ptrU64(u.memory), WorkingSetBytes: ptrU64(u.memory), RSSBytes: ptrU64(u.memory)}
 }
 
 // systemMemoryOf is what the node's own processes use of its memory: the
@@ -56,7 +57,7 @@ func systemUsage(capacity corev1.ResourceList) usage {
 
 // podUsage is one pod's stats and its total use.
 type podUsage struct {
-	stats PodStats
+	stats statsapi.PodStats
 	usage usage
 }
 
@@ -68,10 +69,10 @@ func (w *podWorker) stats(now time.Time) (podUsage, bool) {
 	if !w.sandbox || w.terminal || w.pod == nil {
 		return podUsage{}, false
 	}
-	out := podUsage{stats: PodStats{
-		PodRef:     PodReference{Name: w.pod.Name, Namespace: w.pod.Namespace, UID: string(w.pod.UID)},
+	out := podUsage{stats: statsapi.PodStats{
+		PodRef:     statsapi.PodReference{Name: w.pod.Name, Namespace: w.pod.Namespace, UID: string(w.pod.UID)},
 		StartTime:  metav1.NewTime(w.startTime),
-		Containers: []ContainerStats{},
+		Containers: []statsapi.ContainerStats{},
 	}}
 	for _, c := range w.all() {
 		if !c.running() {
@@ -79,7 +80,7 @@ func (w *podWorker) stats(now time.Time) (podUsage, bool) {
 		}
 		u := w.containerUsage(c, now)
 		started := c.rec.Latest.StartedAt
-		out.stats.Containers = append(out.stats.Containers, ContainerStats{
+		out.stats.Containers = append(out.stats.Containers, statsapi.ContainerStats{
 			Name: c.spec.Name, StartTime: metav1.NewTime(started),
 			CPU: u.cpuStats(now), Memory: u.memoryStats(now),
 		})
@@ -127,7 +128,7 @@ func bytesOf(s string, def int64) int64 {
 	return q.Value()
 }
 
-func sortPodStats(pods []PodStats) {
+func sortPodStats(pods []statsapi.PodStats) {
 	sort.Slice(pods, func(i, j int) bool {
 		a, b := pods[i].PodRef, pods[j].PodRef
 		if a.Namespace != b.Namespace {

@@ -11,6 +11,7 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
+	statsapi "k8s.io/kubelet/pkg/apis/stats/v1alpha1"
 	utilclock "k8s.io/utils/clock"
 )
 
@@ -37,7 +38,7 @@ type Scraper struct {
 
 type scrape struct {
 	at      time.Time
-	summary *summary
+	summary *statsapi.Summary
 }
 
 // NewScraper returns a scraper that reaches the kubelets through
@@ -53,7 +54,7 @@ func (s *Scraper) Resolution() time.Duration { return s.resolution }
 
 // summary returns the node's latest summary, scraping it if the last one
 // is Resolution old.
-func (s *Scraper) summary(ctx context.Context, node string) (*summary, error) {
+func (s *Scraper) summary(ctx context.Context, node string) (*statsapi.Summary, error) {
 	now := s.clock.Now()
 	s.mu.Lock()
 	last, ok := s.cache[node]
@@ -72,7 +73,7 @@ func (s *Scraper) summary(ctx context.Context, node string) (*summary, error) {
 }
 
 // fetch does GET /stats/summary on the node's kubelet.
-func (s *Scraper) fetch(ctx context.Context, node string) (*summary, error) {
+func (s *Scraper) fetch(ctx context.Context, node string) (*statsapi.Summary, error) {
 	if s.transport == nil {
 		return nil, fmt.Errorf("no kubelet transport to reach node %s", node)
 	}
@@ -93,7 +94,7 @@ func (s *Scraper) fetch(ctx context.Context, node string) (*summary, error) {
 	if resp.StatusCode != http.StatusOK {
 		return nil, fmt.Errorf("scrape node %s: request failed, status: %q, body: %s", node, resp.Status, body)
 	}
-	var sum summary
+	var sum statsapi.Summary
 	if err := json.Unmarshal(body, &sum); err != nil {
 		return nil, fmt.Errorf("scrape node %s: decode summary: %w", node, err)
 	}
@@ -108,7 +109,7 @@ type point struct {
 
 // usagePoint turns kubelet stats into a point; ok is false when either
 // figure is missing, as metrics-server drops such a sample.
-func usagePoint(cpu *cpuStats, mem *memoryStats) (point, bool) {
+func usagePoint(cpu *statsapi.CPUStats, mem *statsapi.MemoryStats) (point, bool) {
 	if cpu == nil || mem == nil || cpu.UsageNanoCores == nil || mem.WorkingSetBytes == nil {
 		return point{}, false
 	}
