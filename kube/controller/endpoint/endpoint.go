@@ -39,12 +39,7 @@ func Add(m *controller.Manager) *Controller {
 	rec := m.NewRecorder("endpoint-controller")
 	c := &Controller{store: m.Store, client: m.Client, recorder: rec, queue: m.NewQueue(),
 		triggers: endpointutil.NewTriggerTimes()}
-	m.Feed.Handle("services", func(ev store.Event) { c.enqueue(ev.Namespace, ev.Name) })
-	m.Feed.Handle("pods", func(ev store.Event) {
-		for _, name := range endpointutil.ServicesToSync(c.store.View(), ev) {
-			c.enqueue(ev.Namespace, name)
-		}
-	})
+	endpointutil.WatchServicesAndPods(m.Feed, c.store.View, c.enqueue)
 	m.Feed.Handle("endpoints", c.onEndpoints)
 	m.Add(&controller.Controller{Name: Name, Queue: c.queue, Reconciler: c, Workers: workers})
 	return c

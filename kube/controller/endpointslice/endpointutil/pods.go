@@ -12,6 +12,7 @@ import (
 	"k8s.io/apimachinery/pkg/util/intstr"
 	"k8s.io/apimachinery/pkg/watch"
 
+	"github.com/kubesim/kubesim/kube/controller"
 	"github.com/kubesim/kubesim/store"
 )
 
@@ -190,4 +191,16 @@ func protocol(p corev1.Protocol) corev1.Protocol {
 		return corev1.ProtocolTCP
 	}
 	return p
+}
+
+// WatchServicesAndPods queues, through enqueue, every Service that
+// changes and every Service a pod event concerns: what both endpoint
+// controllers sync on.
+func WatchServicesAndPods(feed *controller.Feed, view func() *store.View, enqueue func(namespace, name string)) {
+	feed.Handle("services", func(ev store.Event) { enqueue(ev.Namespace, ev.Name) })
+	feed.Handle("pods", func(ev store.Event) {
+		for _, name := range ServicesToSync(view(), ev) {
+			enqueue(ev.Namespace, name)
+		}
+	})
 }
