@@ -21,12 +21,7 @@ import (
 // the response starts. Later warnings are dropped.
 func withWarnings(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		g := &warnings{staged: http.Header{}}
-		// Upstream's recorder deduplicates and truncates as kube-apiserver
-		// does; it writes to the staged headers, which only g touches.
-		filters.WithWarningRecorder(http.HandlerFunc(func(_ http.ResponseWriter, sr *http.Request) {
-			g.upstream = sr.Context()
-		})).ServeHTTP(stagingWriter{g.staged}, r)
+		g := &warnings{req: r}
 		h.ServeHTTP(&warningWriter{ResponseWriter: w, g: g}, r.WithContext(warning.WithWarningRecorder(r.Context(), g)))
 	})
 }
@@ -34,7 +29,8 @@ func withWarnings(h http.Handler) http.Handler {
 // warnings is a request's warning recorder.
 type warnings struct {
 	mu       sync.Mutex
-	upstream context.Context // carries upstream's recorder
+	req      *http.Request
+	upstream context.Context // carries upstream's recorder, from the first warning on
 	staged   http.Header
 	sent     bool
 }
@@ -43,9 +39,19 @@ type warnings struct {
 func (g *warnings) AddWarning(agent, text string) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	if !g.sent {
-		warning.AddWarning(g.upstream, agent, text)
+	if g.sent {
+		return
 	}
+	if g.upstream == nil {
+		// Upstream's recorder deduplicates and truncates as kube-apiserver
+		// does; it writes to the staged headers, which only g touches.
+		// Made on first use: most requests warn of nothing.
+		g.staged = http.Header{}
+		filters.WithWarningRecorder(http.HandlerFunc(func(_ http.ResponseWriter, sr *http.Request) {
+			g.upstream = sr.Context()
+		})).ServeHTTP(stagingWriter{g.staged}, g.req)
+	}
+	warning.AddWarning(g.upstream, agent, text)
 }
 
 // send copies the warnings into the response's headers, once.
