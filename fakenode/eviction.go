@@ -3,6 +3,7 @@ package fakenode
 import (
 	"context"
 	"fmt"
+	"maps"
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
@@ -115,7 +116,7 @@ func (n *Node) observePressure(signals []signal, now time.Time) bool {
 		}
 	}
 	after := n.pressureLocked(now)
-	return len(before) != len(after)
+	return !maps.Equal(before, after)
 }
 
 // pressureLocked are the pressure conditions in effect: a threshold met

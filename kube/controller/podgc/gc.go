@@ -1,6 +1,7 @@
 package podgc
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"slices"
@@ -111,19 +112,9 @@ func overThreshold(pods []*corev1.Pod, threshold int) []*corev1.Pod {
 		if c := a.CreationTimestamp.Compare(b.CreationTimestamp.Time); c != 0 {
 			return c
 		}
-		return compareStrings(a.Namespace+"/"+a.Name, b.Namespace+"/"+b.Name)
+		return cmp.Compare(a.Namespace+"/"+a.Name, b.Namespace+"/"+b.Name)
 	})
 	return done[:len(done)-threshold]
-}
-
-func compareStrings(a, b string) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // evicted is the kubelet's mark on a pod it evicted.
