@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -290,6 +291,68 @@ func TestServerSideApplyConflicts(t *testing.T) {
 		}
 	}
 	if diff := cmp.Diff([]string{"bob/Apply"}, managers); diff != "" {
+		t.Errorf("managers (-want +got):\n%s", diff)
+	}
+}
+
+// Updates track fields as server-side apply sees them: what a manager set
+// with a PUT or a patch conflicts with another manager's apply, field by
+// field, also inside associative lists (containers by name).
+func TestUpdatesTrackManagedFields(t *testing.T) {
+	env := testkit.Start(t, testkit.Bare())
+	deps := env.Client().AppsV1().Deployments("default")
+	d := &appsv1.Deployment{
+		ObjectMeta: metav1.ObjectMeta{Name: "web"},
+		Spec: appsv1.DeploymentSpec{
+			Selector: &metav1.LabelSelector{MatchLabels: map[string]string{"app": "web"}},
+			Template: corev1.PodTemplateSpec{
+				ObjectMeta: metav1.ObjectMeta{Labels: map[string]string{"app": "web"}},
+				Spec:       corev1.PodSpec{Containers: []corev1.Container{{Name: "nginx", Image: "nginx:1.27"}}},
+			},
+		},
+	}
+	d, err := deps.Create(ctx, d, metav1.CreateOptions{FieldManager: "creator"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.Spec.Template.Spec.Containers[0].Image = "nginx:1.28"
+	if _, err := deps.Update(ctx, d, metav1.UpdateOptions{FieldManager: "updater"}); err != nil {
+		t.Fatal(err)
+	}
+	patch := `{"spec":{"template":{"spec":{"containers":[{"name":"nginx","args":["-g","daemon off;"]}]}}}}`
+	if _, err := deps.Patch(ctx, "web", types.StrategicMergePatchType, []byte(patch), metav1.PatchOptions{FieldManager: "patcher"}); err != nil {
+		t.Fatal(err)
+	}
+	apply := func(container string) error {
+		body := `{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"web"},"spec":{"template":{"spec":{"containers":[` + container + `]}}}}`
+		_, err := deps.Patch(ctx, "web", types.ApplyPatchType, []byte(body), metav1.PatchOptions{FieldManager: "applier"})
+		return err
+	}
+	err = apply(`{"name":"nginx","image":"nginx:1.29"}`)
+	if !apierrors.IsConflict(err) || !strings.Contains(err.Error(), `conflict with "updater" using apps/v1: .spec.template.spec.containers[name="nginx"].image`) {
+		t.Errorf("apply over an updated image: %v", err)
+	}
+	err = apply(`{"name":"nginx","args":["-v"]}`)
+	if !apierrors.IsConflict(err) || !strings.Contains(err.Error(), `conflict with "patcher" using apps/v1: .spec.template.spec.containers[name="nginx"].args`) {
+		t.Errorf("apply over patched args: %v", err)
+	}
+	err = apply(`{"name":"nginx","imagePullPolicy":"Always"}`)
+	if !apierrors.IsConflict(err) || !strings.Contains(err.Error(), `conflict with "creator"`) {
+		t.Errorf("apply over the creator's defaulted pull policy: %v", err)
+	}
+	if err := apply(`{"name":"nginx","imagePullPolicy":"IfNotPresent"}`); err != nil {
+		t.Errorf("apply of the creator's own value, which they then share: %v", err)
+	}
+	got, err := deps.Get(ctx, "web", metav1.GetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var managers []string
+	for _, mf := range got.ManagedFields {
+		managers = append(managers, mf.Manager+"/"+string(mf.Operation))
+	}
+	sort.Strings(managers)
+	if diff := cmp.Diff([]string{"applier/Apply", "creator/Update", "patcher/Update", "updater/Update"}, managers); diff != "" {
 		t.Errorf("managers (-want +got):\n%s", diff)
 	}
 }

@@ -35,8 +35,8 @@ var (
 // apiextensions-apiserver ship for their apply configurations.
 func typeConverter(gvk schema.GroupVersionKind) managedfields.TypeConverter {
 	typeConvertersOnce.Do(func() {
-		builtinTypes = applyconfigurations.NewTypeConverter(scheme.Scheme)
-		apiextensionsTypes = apiextensionsapplyconfig.NewTypeConverter(scheme.Scheme)
+		builtinTypes = newGoTypes(applyconfigurations.NewTypeConverter(scheme.Scheme))
+		apiextensionsTypes = newGoTypes(apiextensionsapplyconfig.NewTypeConverter(scheme.Scheme))
 	})
 	tc := builtinTypes
 	if gvk.Group == "apiextensions.k8s.io" {
