@@ -23,7 +23,14 @@ type Preconditions struct {
 // use them) and, for resources with a generation, generation 1. It fails
 // with 409 AlreadyExists if the name is taken.
 func (s *Store) Create(resource string, obj runtime.Object) (runtime.Object, error) {
-	obj = obj.DeepCopyObject()
+	return s.CreateOwned(resource, obj.DeepCopyObject())
+}
+
+// CreateOwned is Create for a caller that hands obj over, as the API
+// server's storage layer does with the copy it has just made: the store
+// keeps obj itself, so the caller must not use it afterwards. What it
+// returns is a copy, as Create's.
+func (s *Store) CreateOwned(resource string, obj runtime.Object) (runtime.Object, error) {
 	m, err := meta(obj)
 	if err != nil {
 		return nil, err
@@ -62,7 +69,12 @@ func (s *Store) Create(resource string, obj runtime.Object) (runtime.Object, err
 // writer's generation is kept: a custom resource's strategy counts it). An update that
 // changes nothing writes nothing and returns the stored object.
 func (s *Store) Update(resource string, obj runtime.Object) (runtime.Object, error) {
-	obj = obj.DeepCopyObject()
+	return s.UpdateOwned(resource, obj.DeepCopyObject())
+}
+
+// UpdateOwned is Update for a caller that hands obj over (see
+// CreateOwned).
+func (s *Store) UpdateOwned(resource string, obj runtime.Object) (runtime.Object, error) {
 	m, err := meta(obj)
 	if err != nil {
 		return nil, err

@@ -118,7 +118,7 @@ func (s *Storage) Create(ctx context.Context, key string, obj, out runtime.Objec
 		return err
 	}
 	restampManagedFields(obj, nil, s.now())
-	created, err := s.store.Create(s.resource, obj)
+	created, err := s.store.CreateOwned(s.resource, obj) // obj is encode's copy
 	if apierrors.IsAlreadyExists(err) {
 		return apistorage.NewKeyExistsError(key, 0)
 	}
@@ -191,15 +191,15 @@ func (s *Storage) GuaranteedUpdate(ctx context.Context, key string, destination 
 		return err
 	}
 	for {
-		cur, err := s.store.Get(s.resource, ns, name)
-		exists := err == nil
+		// cur is the stored object itself: read only, and copied by
+		// decoded before tryUpdate sees it.
+		cur := s.store.View().Get(s.resource, ns, name)
+		exists := cur != nil
 		switch {
-		case apierrors.IsNotFound(err) && ignoreNotFound:
+		case !exists && ignoreNotFound:
 			cur = s.newFunc()
-		case apierrors.IsNotFound(err):
+		case !exists:
 			return apistorage.NewKeyNotFoundError(key, 0)
-		case err != nil:
-			return err
 		}
 		if err := preconditions.Check(key, cur); err != nil {
 			return err
@@ -242,7 +242,7 @@ func (s *Storage) write(ret, cur runtime.Object, exists bool) (runtime.Object, e
 		if err := s.versioner.PrepareObjectForStorage(ret); err != nil {
 			return nil, err
 		}
-		return s.store.Create(s.resource, ret)
+		return s.store.CreateOwned(s.resource, ret) // ret is encode's copy
 	}
 	m, err := apimeta.Accessor(ret)
 	if err != nil {
@@ -250,7 +250,7 @@ func (s *Storage) write(ret, cur runtime.Object, exists bool) (runtime.Object, e
 	}
 	m.SetResourceVersion(mustRV(cur))
 	m.SetSelfLink("")
-	return s.store.Update(s.resource, ret)
+	return s.store.UpdateOwned(s.resource, ret)
 }
 
 // validateDeletion runs validate on the registry's form of a stored

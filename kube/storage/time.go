@@ -37,7 +37,8 @@ func restampDeletion(obj, old runtime.Object, now metav1.Time) {
 		oldGrace = *g
 	}
 	if grace >= oldGrace {
-		m.SetDeletionTimestamp(oldTS)
+		ts := *oldTS // old may be the stored object itself
+		m.SetDeletionTimestamp(&ts)
 		return
 	}
 	ts := metav1.NewTime(oldTS.Add(-time.Duration(oldGrace-grace) * time.Second))
