@@ -292,19 +292,47 @@ func expandVars(s string, vars map[string]string) string {
 }
 
 func (w *podWorker) configMap(ctx context.Context, name string) (*corev1.ConfigMap, error) {
-	cm, err := w.node.fleet.client.CoreV1().ConfigMaps(w.pod.Namespace).Get(ctx, name, metav1.GetOptions{})
-	if apierrors.IsNotFound(err) {
-		return nil, notFound(kubeletstatus.ConfigMapNotFoundMessage(name))
-	}
+	obj, err := w.read("configmaps/"+name, func() (any, error) {
+		cm, err := w.node.fleet.client.CoreV1().ConfigMaps(w.pod.Namespace).Get(ctx, name, metav1.GetOptions{})
+		if apierrors.IsNotFound(err) {
+			return nil, notFound(kubeletstatus.ConfigMapNotFoundMessage(name))
+		}
+		return cm, err
+	})
+	cm, _ := obj.(*corev1.ConfigMap)
 	return cm, err
 }
 
 func (w *podWorker) secret(ctx context.Context, name string) (*corev1.Secret, error) {
-	s, err := w.node.fleet.client.CoreV1().Secrets(w.pod.Namespace).Get(ctx, name, metav1.GetOptions{})
-	if apierrors.IsNotFound(err) {
-		return nil, notFound(kubeletstatus.SecretNotFoundMessage(name))
-	}
+	obj, err := w.read("secrets/"+name, func() (any, error) {
+		s, err := w.node.fleet.client.CoreV1().Secrets(w.pod.Namespace).Get(ctx, name, metav1.GetOptions{})
+		if apierrors.IsNotFound(err) {
+			return nil, notFound(kubeletstatus.SecretNotFoundMessage(name))
+		}
+		return s, err
+	})
+	s, _ := obj.(*corev1.Secret)
 	return s, err
+}
+
+// readResult is one ConfigMap or Secret as a sync found it.
+type readResult struct {
+	obj any
+	err error
+}
+
+// read gets an object once per sync: the volume check, the volume set-up
+// and every container's environment look at the same state of it, as the
+// kubelet's object managers give them.
+func (w *podWorker) read(key string, get func() (any, error)) (any, error) {
+	if r, ok := w.reads[key]; ok {
+		return r.obj, r.err
+	}
+	obj, err := get()
+	if w.reads != nil {
+		w.reads[key] = readResult{obj, err}
+	}
+	return obj, err
 }
 
 type notFoundError struct{ msg string }

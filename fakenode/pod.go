@@ -48,6 +48,7 @@ type podWorker struct {
 	resyncTimer    utilclock.Timer
 	volumeTimer    utilclock.Timer
 	tokens         map[tokenKey]*authenticationv1.TokenRequest // projected tokens, see podfs.go
+	reads          map[string]readResult                       // ConfigMaps and Secrets read in this sync, see env.go
 	volumes        *podVolumes
 	volumesSynced  time.Time
 	mountWarned    map[string]time.Time

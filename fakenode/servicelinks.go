@@ -16,25 +16,36 @@ import (
 // enableServiceLinks is on, every service of the pod's namespace
 // (kubelet_pods.go getServiceEnvVarMap, pkg/kubelet/envvars).
 func (w *podWorker) serviceEnv(ctx context.Context) []corev1.EnvVar {
-	services := map[string]corev1.Service{}
-	client := w.node.fleet.client.CoreV1()
-	if ptr.Deref(w.pod.Spec.EnableServiceLinks, true) {
-		if list, err := client.Services(w.pod.Namespace).List(ctx, metav1.ListOptions{}); err == nil {
-			for _, s := range list.Items {
-				services[s.Name] = s
-			}
-		}
-	}
-	if master, err := client.Services(metav1.NamespaceDefault).Get(ctx, "kubernetes", metav1.GetOptions{}); err == nil {
-		if w.pod.Namespace != metav1.NamespaceDefault || services["kubernetes"].Name == "" {
-			services["kubernetes"] = *master
-		}
-	}
+	obj, _ := w.read("services", func() (any, error) { return w.services(ctx), nil })
+	services, _ := obj.(map[string]corev1.Service)
 	var out []corev1.EnvVar
 	for _, name := range sortedKeys(services) {
 		out = append(out, serviceVars(services[name])...)
 	}
 	return out
+}
+
+// services are those whose variables a pod's containers get: those of its
+// namespace when service links are enabled, and the API server's.
+func (w *podWorker) services(ctx context.Context) map[string]corev1.Service {
+	services := map[string]corev1.Service{}
+	client := w.node.fleet.client.CoreV1()
+	listed := false
+	if ptr.Deref(w.pod.Spec.EnableServiceLinks, true) {
+		if list, err := client.Services(w.pod.Namespace).List(ctx, metav1.ListOptions{}); err == nil {
+			listed = true
+			for _, s := range list.Items {
+				services[s.Name] = s
+			}
+		}
+	}
+	if listed && w.pod.Namespace == metav1.NamespaceDefault {
+		return services // the list had the API server's service, if there is one
+	}
+	if master, err := client.Services(metav1.NamespaceDefault).Get(ctx, "kubernetes", metav1.GetOptions{}); err == nil {
+		services["kubernetes"] = *master
+	}
+	return services
 }
 
 // serviceVars are one service's variables, in the kubelet's order.

@@ -76,9 +76,11 @@ func (w *podWorker) writeStatus(ctx context.Context, now time.Time) {
 }
 
 // statusPatch is the two-way strategic merge patch from the pod's status to
-// status, with the pod's UID as a precondition (statusutil.PatchPodStatus).
+// status, as statusutil.PatchPodStatus makes it: the UID is only in the new
+// side, so that the patch carries it as a precondition and fails on a pod
+// recreated with the same name.
 func statusPatch(pod *corev1.Pod, status *corev1.PodStatus) ([]byte, error) {
-	oldJSON, err := json.Marshal(corev1.Pod{ObjectMeta: metav1.ObjectMeta{UID: pod.UID}, Status: pod.Status})
+	oldJSON, err := json.Marshal(corev1.Pod{Status: pod.Status})
 	if err != nil {
 		return nil, err
 	}
@@ -90,18 +92,7 @@ func statusPatch(pod *corev1.Pod, status *corev1.PodStatus) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("status patch of %s/%s: %w", pod.Namespace, pod.Name, err)
 	}
-	// Add the UID so that the patch fails on a pod recreated with the same name.
-	var m map[string]any
-	if err := json.Unmarshal(patch, &m); err != nil {
-		return nil, err
-	}
-	meta, _ := m["metadata"].(map[string]any)
-	if meta == nil {
-		meta = map[string]any{}
-	}
-	meta["uid"] = string(pod.UID)
-	m["metadata"] = meta
-	return json.Marshal(m)
+	return patch, nil
 }
 
 // event records a kubelet event about the pod, or about one of its

@@ -16,6 +16,8 @@ import (
 func (w *podWorker) sync(ctx context.Context) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
+	w.reads = map[string]readResult{}
+	defer func() { w.reads = nil }()
 	now := w.now()
 	for _, c := range w.all() {
 		if c.collectExit() {
