@@ -2,6 +2,7 @@ package fakenode
 
 import (
 	"context"
+	"strconv"
 	"sync"
 	"time"
 
@@ -49,6 +50,7 @@ type podWorker struct {
 	volumeTimer    utilclock.Timer
 	tokens         map[tokenKey]*authenticationv1.TokenRequest // projected tokens, see podfs.go
 	reads          map[string]readResult                       // ConfigMaps and Secrets read in this sync, see env.go
+	statusConflict bool                                        // a status write lost to a newer version, see status.go
 	volumes        *podVolumes
 	volumesSynced  time.Time
 	mountWarned    map[string]time.Time
@@ -101,7 +103,17 @@ func isTerminal(pod *corev1.Pod) bool {
 // status writes come back this way.
 func (w *podWorker) update(pod *corev1.Pod, deleted bool) {
 	w.mu.Lock()
-	changed := deleted || w.pod == nil || !statusOnlyChange(w.pod, pod)
+	if !deleted && w.pod != nil && olderThan(pod, w.pod) {
+		// The worker already has a newer version: the response to its
+		// own status write, which the watch delivers after this one.
+		w.mu.Unlock()
+		return
+	}
+	// A status written by someone else matters when it can change Ready,
+	// through a readiness gate (the kubelet's HandlePodReconcile).
+	changed := deleted || w.pod == nil || !statusOnlyChange(w.pod, pod) || w.statusConflict ||
+		len(pod.Spec.ReadinessGates) > 0
+	w.statusConflict = false
 	w.pod = pod
 	w.deleted = w.deleted || deleted
 	w.refreshSpecsLocked()
@@ -114,10 +126,18 @@ func (w *podWorker) update(pod *corev1.Pod, deleted bool) {
 // statusOnlyChange reports whether two versions of a pod differ in their
 // status only.
 func statusOnlyChange(old, pod *corev1.Pod) bool {
-	return equality.Semantic.DeepEqual(old.Spec, pod.Spec) &&
+	return equality.Semantic.DeepEqual(&old.Spec, &pod.Spec) &&
 		equality.Semantic.DeepEqual(old.Labels, pod.Labels) &&
 		equality.Semantic.DeepEqual(old.Annotations, pod.Annotations) &&
 		old.DeletionTimestamp.Equal(pod.DeletionTimestamp)
+}
+
+// olderThan reports whether pod is an older version than cur, by their
+// resourceVersions, which the API server (and etcd) number in order.
+func olderThan(pod, cur *corev1.Pod) bool {
+	a, errA := strconv.ParseUint(pod.ResourceVersion, 10, 64)
+	b, errB := strconv.ParseUint(cur.ResourceVersion, 10, 64)
+	return errA == nil && errB == nil && pod.UID == cur.UID && a < b
 }
 
 // refreshSpecsLocked points the container records at the newest spec.

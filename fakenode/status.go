@@ -2,15 +2,12 @@ package fakenode
 
 import (
 	"context"
-	"encoding/json"
-	"fmt"
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/equality"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/types"
-	"k8s.io/apimachinery/pkg/util/strategicpatch"
 	"k8s.io/klog/v2"
 
 	"github.com/kubesim/kubesim/fakenode/kubeletstatus"
@@ -60,39 +57,27 @@ func (w *podWorker) writeStatus(ctx context.Context, now time.Time) {
 		w.lastSent = st.API.DeepCopy()
 		return
 	}
-	patch, err := statusPatch(w.pod, &st.API)
-	if err != nil {
-		klog.ErrorS(err, "Could not make a status patch", "pod", klog.KObj(w.pod))
+	// The kubelet patches the status without a resourceVersion; this
+	// one sends the whole status for the version it has seen, which
+	// costs the API server far less than a strategic merge patch, and
+	// retries on the next version when another writer got there first.
+	// Either way the status merges the kubelet's own fields into the
+	// newest pod's.
+	pod := w.pod.DeepCopy()
+	pod.Status = st.API
+	written, err := w.node.fleet.client.CoreV1().Pods(w.pod.Namespace).UpdateStatus(ctx, pod, metav1.UpdateOptions{})
+	switch {
+	case apierrors.IsConflict(err):
+		w.statusConflict = true // sync again when the watch brings the newer version
 		return
-	}
-	_, err = w.node.fleet.client.CoreV1().Pods(w.pod.Namespace).Patch(ctx, w.pod.Name, types.StrategicMergePatchType, patch,
-		metav1.PatchOptions{}, "status")
-	if err != nil {
+	case err != nil:
 		klog.V(2).InfoS("Pod status update failed; retrying", "pod", klog.KObj(w.pod), "err", err)
 		w.resyncAfter(time.Second)
 		return
 	}
+	w.pod = written
+	w.refreshSpecsLocked()
 	w.lastSent = st.API.DeepCopy()
-}
-
-// statusPatch is the two-way strategic merge patch from the pod's status to
-// status, as statusutil.PatchPodStatus makes it: the UID is only in the new
-// side, so that the patch carries it as a precondition and fails on a pod
-// recreated with the same name.
-func statusPatch(pod *corev1.Pod, status *corev1.PodStatus) ([]byte, error) {
-	oldJSON, err := json.Marshal(corev1.Pod{Status: pod.Status})
-	if err != nil {
-		return nil, err
-	}
-	newJSON, err := json.Marshal(corev1.Pod{ObjectMeta: metav1.ObjectMeta{UID: pod.UID}, Status: *status})
-	if err != nil {
-		return nil, err
-	}
-	patch, err := strategicpatch.CreateTwoWayMergePatch(oldJSON, newJSON, corev1.Pod{})
-	if err != nil {
-		return nil, fmt.Errorf("status patch of %s/%s: %w", pod.Namespace, pod.Name, err)
-	}
-	return patch, nil
 }
 
 // event records a kubelet event about the pod, or about one of its
