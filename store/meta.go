@@ -64,15 +64,16 @@ func SpecChanged(old, new runtime.Object) bool {
 	if ov.Type() != nv.Type() {
 		return true
 	}
+	// Compare through pointers: Interface() on a struct field would copy it.
 	if f := ov.FieldByName("Spec"); f.IsValid() {
-		return !equality.Semantic.DeepEqual(f.Interface(), nv.FieldByName("Spec").Interface())
+		return !equality.Semantic.DeepEqual(f.Addr().Interface(), nv.FieldByName("Spec").Addr().Interface())
 	}
 	for i := 0; i < ov.NumField(); i++ {
 		switch ov.Type().Field(i).Name {
 		case "TypeMeta", "ObjectMeta", "Status":
 			continue
 		}
-		if !equality.Semantic.DeepEqual(ov.Field(i).Interface(), nv.Field(i).Interface()) {
+		if !equality.Semantic.DeepEqual(ov.Field(i).Addr().Interface(), nv.Field(i).Addr().Interface()) {
 			return true
 		}
 	}
