@@ -1,9 +1,11 @@
 package fakenode
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io/fs"
+	"maps"
 	"path"
 	"sort"
 	"strings"
@@ -24,7 +26,8 @@ const volumeSync = time.Minute
 // podVolumes are the volumes of one pod, set up once, shared by its
 // containers (an emptyDir written by one container is seen by the others).
 type podVolumes struct {
-	vols map[string]*memfs.Volume
+	vols    map[string]*memfs.Volume
+	payload map[string]map[string]memfs.Entry // what each content volume holds now
 }
 
 // setUpVolumes creates the pod's volumes and fills those with content.
@@ -32,7 +35,7 @@ func (w *podWorker) setUpVolumes(ctx context.Context) error {
 	if w.volumes != nil {
 		return nil
 	}
-	pv := &podVolumes{vols: map[string]*memfs.Volume{}}
+	pv := &podVolumes{vols: map[string]*memfs.Volume{}, payload: map[string]map[string]memfs.Entry{}}
 	for _, v := range w.pod.Spec.Volumes {
 		vol, err := w.volumeFor(v)
 		if err != nil {
@@ -66,10 +69,19 @@ func (w *podWorker) refreshVolumes(ctx context.Context) {
 	for _, v := range w.pod.Spec.Volumes {
 		vol := w.volumes.vols[v.Name]
 		entries, ok := w.volumeContent(ctx, v)
-		if ok {
+		// As the kubelet's AtomicWriter, write a new timestamped
+		// directory only when the content changed.
+		if ok && !samePayload(w.volumes.payload[v.Name], entries) {
 			_ = vol.Replace(atomicLayout(entries, w.now()))
+			w.volumes.payload[v.Name] = entries
 		}
 	}
+}
+
+func samePayload(a, b map[string]memfs.Entry) bool {
+	return a != nil && maps.EqualFunc(a, b, func(x, y memfs.Entry) bool {
+		return x.Path == y.Path && x.Mode == y.Mode && x.Target == y.Target && bytes.Equal(x.Data, y.Data)
+	})
 }
 
 // volumeContent is the files of a volume that has content.
@@ -245,7 +257,9 @@ func fileMode(m *int32) fs.FileMode {
 // writer does: the files in a timestamped directory, a ..data link to it,
 // and a link per top-level name into ..data.
 func atomicLayout(files map[string]memfs.Entry, now time.Time) []memfs.Entry {
-	dir := "..0" + now.UTC().Format("2006_01_02_15_04_05.000000000")
+	// The writer's os.MkdirTemp adds random digits to the time; the
+	// virtual nanoseconds keep the name deterministic.
+	dir := now.UTC().Format("..2006_01_02_15_04_05.") + fmt.Sprintf("%09d", now.Nanosecond())
 	var out []memfs.Entry
 	top := map[string]bool{}
 	names := make([]string, 0, len(files))

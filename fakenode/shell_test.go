@@ -132,3 +132,53 @@ func TestVolumesAndDownwardAPI(t *testing.T) {
 		t.Errorf("reader's log: %q", out)
 	}
 }
+
+// A configMap volume follows the ConfigMap within the kubelet's sync
+// period, and is rewritten (a new timestamped directory behind ..data)
+// only when its content changed; an environment variable taken from the
+// ConfigMap keeps the value the container started with.
+func TestConfigMapVolumeFollowsUpdates(t *testing.T) {
+	env := testkit.Start(t, testkit.WithNodes(1))
+	cms := env.Client().CoreV1().ConfigMaps("default")
+	cm := &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Name: "cfg"}, Data: map[string]string{"level": "debug"}}
+	if _, err := cms.Create(ctx, cm, metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	p := shellPod("watcher", `while true; do echo "$(cat /config/level) $(readlink /config/..data) $LEVEL"; sleep 40; done`)
+	p.Spec.Containers[0].VolumeMounts = []corev1.VolumeMount{{Name: "config", MountPath: "/config"}}
+	p.Spec.Containers[0].Env = []corev1.EnvVar{{Name: "LEVEL", ValueFrom: &corev1.EnvVarSource{
+		ConfigMapKeyRef: &corev1.ConfigMapKeySelector{LocalObjectReference: corev1.LocalObjectReference{Name: "cfg"}, Key: "level"}}}}
+	p.Spec.Volumes = []corev1.Volume{{Name: "config", VolumeSource: corev1.VolumeSource{
+		ConfigMap: &corev1.ConfigMapVolumeSource{LocalObjectReference: corev1.LocalObjectReference{Name: "cfg"}}}}}
+	run(t, env, p)
+	env.Advance(150 * time.Second) // four lines, past two volume syncs
+	cm.Data["level"] = "info"
+	if _, err := cms.Update(ctx, cm, metav1.UpdateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	env.Advance(100 * time.Second) // the next sync brings the change
+	lines := strings.Fields(strings.ReplaceAll(logs(t, env, "watcher", &corev1.PodLogOptions{}), "\n", " | "))
+	var got [][]string
+	for _, l := range strings.Split(strings.Join(lines, " "), " | ") {
+		if f := strings.Fields(l); len(f) == 3 {
+			got = append(got, f)
+		}
+	}
+	if len(got) < 6 {
+		t.Fatalf("log lines: %q", got)
+	}
+	first, last := got[0], got[len(got)-1]
+	for _, l := range got[:4] {
+		if l[0] != "debug" || l[1] != first[1] {
+			t.Errorf("before the update, %q; want the first content and directory %q", l, first[:2])
+		}
+	}
+	if last[0] != "info" || last[1] == first[1] || !strings.HasPrefix(last[1], "..20") {
+		t.Errorf("after the update: %q, want info from a new directory", last)
+	}
+	for _, l := range got {
+		if l[2] != "debug" {
+			t.Errorf("environment changed: %q", l)
+		}
+	}
+}
