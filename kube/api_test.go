@@ -301,16 +301,8 @@ func TestServerSideApplyConflicts(t *testing.T) {
 func TestUpdatesTrackManagedFields(t *testing.T) {
 	env := testkit.Start(t, testkit.Bare())
 	deps := env.Client().AppsV1().Deployments("default")
-	d := &appsv1.Deployment{
-		ObjectMeta: metav1.ObjectMeta{Name: "web"},
-		Spec: appsv1.DeploymentSpec{
-			Selector: &metav1.LabelSelector{MatchLabels: map[string]string{"app": "web"}},
-			Template: corev1.PodTemplateSpec{
-				ObjectMeta: metav1.ObjectMeta{Labels: map[string]string{"app": "web"}},
-				Spec:       corev1.PodSpec{Containers: []corev1.Container{{Name: "nginx", Image: "nginx:1.27"}}},
-			},
-		},
-	}
+	d := deployment("web", 1)
+	d.Spec.Template.Spec.Containers[0] = corev1.Container{Name: "nginx", Image: "nginx:1.27"}
 	d, err := deps.Create(ctx, d, metav1.CreateOptions{FieldManager: "creator"})
 	if err != nil {
 		t.Fatal(err)
