@@ -349,6 +349,45 @@ func TestUpdatesTrackManagedFields(t *testing.T) {
 	}
 }
 
+// A status write owns exactly the status fields it changed, and a later
+// spec update by another manager takes nothing from it.
+func TestStatusWriteOwnsWhatItChanged(t *testing.T) {
+	env := testkit.Start(t, testkit.Bare())
+	deps := env.Client().AppsV1().Deployments("default")
+	d, err := deps.Create(ctx, deployment("web", 2), metav1.CreateOptions{FieldManager: "creator"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.Status.Replicas, d.Status.ObservedGeneration = 2, 1
+	if d, err = deps.UpdateStatus(ctx, d, metav1.UpdateOptions{FieldManager: "controller"}); err != nil {
+		t.Fatal(err)
+	}
+	d.Spec.Replicas = ptr.To[int32](3)
+	if _, err := deps.Update(ctx, d, metav1.UpdateOptions{FieldManager: "scaler"}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := deps.Get(ctx, "web", metav1.GetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fields := map[string]string{}
+	for _, mf := range got.ManagedFields {
+		fields[mf.Manager+"/"+mf.Subresource] = string(mf.FieldsV1.Raw)
+	}
+	want := map[string]string{
+		"controller/status": `{"f:status":{"f:observedGeneration":{},"f:replicas":{}}}`,
+		"scaler/":           `{"f:spec":{"f:replicas":{}}}`,
+	}
+	for k, w := range want {
+		if fields[k] != w {
+			t.Errorf("fields of %s = %s, want %s", k, fields[k], w)
+		}
+	}
+	if c := fields["creator/"]; strings.Contains(c, "f:status") || strings.Contains(c, `"f:replicas"`) {
+		t.Errorf("the creator still owns fields others took: %s", c)
+	}
+}
+
 func TestGracefulDeletionOnVirtualTime(t *testing.T) {
 	env := testkit.Start(t, testkit.Bare())
 	pods := env.Client().CoreV1().Pods("default")
