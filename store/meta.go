@@ -64,20 +64,29 @@ func SpecChanged(old, new runtime.Object) bool {
 	if ov.Type() != nv.Type() {
 		return true
 	}
-	// Compare through pointers: Interface() on a struct field would copy it.
 	if f := ov.FieldByName("Spec"); f.IsValid() {
-		return !equality.Semantic.DeepEqual(f.Addr().Interface(), nv.FieldByName("Spec").Addr().Interface())
+		return !semanticEqual(f, nv.FieldByName("Spec"))
 	}
 	for i := 0; i < ov.NumField(); i++ {
 		switch ov.Type().Field(i).Name {
 		case "TypeMeta", "ObjectMeta", "Status":
 			continue
 		}
-		if !equality.Semantic.DeepEqual(ov.Field(i).Addr().Interface(), nv.Field(i).Addr().Interface()) {
+		if !semanticEqual(ov.Field(i), nv.Field(i)) {
 			return true
 		}
 	}
 	return false
+}
+
+// semanticEqual compares two addressable values as equality.Semantic does,
+// through pointers (Interface() on a struct field would copy it), trying
+// the cheaper reflect.DeepEqual first: values equal to it are equal to
+// Semantic too, which only adds looser rules (1 and 1000m are the same
+// quantity).
+func semanticEqual(a, b reflect.Value) bool {
+	pa, pb := a.Addr().Interface(), b.Addr().Interface()
+	return reflect.DeepEqual(pa, pb) || equality.Semantic.DeepEqual(pa, pb)
 }
 
 func withoutMetaStatus(m map[string]any) map[string]any {
