@@ -44,7 +44,7 @@ func (r *runtime) nslookup(ctx context.Context, w *podWorker, inv *shell.Invocat
 		return 1
 	}
 	fmt.Fprintf(inv.Stdout, "Server:\t\t%s\nAddress:\t%s:53\n\n", clusterDNS, clusterDNS)
-	ans, err := dns.New(r.fleet.client).In(w.pod.Namespace).Lookup(ctx, inv.Args[1])
+	ans, err := dns.New(r.fleet.client).In(w.podNow().Namespace).Lookup(ctx, inv.Args[1])
 	if err != nil {
 		fmt.Fprintf(inv.Stdout, "** server can't find %s: NXDOMAIN\n\n", strings.TrimSuffix(inv.Args[1], "."))
 		return 1

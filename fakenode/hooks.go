@@ -25,12 +25,12 @@ func (w *podWorker) runHook(ctx context.Context, c *ctr, h *corev1.LifecycleHand
 		}
 	case h.HTTPGet != nil:
 		if !w.node.fleet.runtime.healthy(w, c, kubeletstatus.ProbeLiveness) {
-			status := w.node.fleet.behaviorFor(w.pod, c.spec).HTTPStatus
+			status := w.node.fleet.behaviorFor(w.podNow(), c.spec).HTTPStatus
 			if status == 0 {
 				status = 500
 			}
 			return fmt.Errorf("HTTP lifecycle hook (%s) for Container %q in Pod %q failed - error: %s",
-				h.HTTPGet.Path, c.spec.Name, kubeletstatus.PodDesc(w.pod), kubeletstatus.HTTPProbeFailedOutput(status))
+				h.HTTPGet.Path, c.spec.Name, kubeletstatus.PodDesc(w.podNow()), kubeletstatus.HTTPProbeFailedOutput(status))
 		}
 	case h.Sleep != nil:
 		w.node.fleet.sleep(ctx, time.Duration(h.Sleep.Seconds)*time.Second)
@@ -47,7 +47,7 @@ func (w *podWorker) runPostStart(c *ctr) {
 	proc := c.proc
 	h := c.spec.Lifecycle.PostStart
 	w.node.fleet.goTracked(func(ctx context.Context) {
-		err := w.runHook(ctx, c, h, podGrace(w.pod))
+		err := w.runHook(ctx, c, h, podGrace(w.podNow()))
 		if err == nil {
 			return
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	authenticationv1 "k8s.io/api/authentication/v1"
@@ -50,6 +51,7 @@ type podWorker struct {
 	volumeTimer    utilclock.Timer
 	tokens         map[tokenKey]*authenticationv1.TokenRequest // projected tokens, see podfs.go
 	reads          map[string]readResult                       // ConfigMaps and Secrets read in this sync, see env.go
+	snap           atomic.Pointer[corev1.Pod]                  // w.pod, for goroutines that do not hold mu
 	statusConflict bool                                        // a status write lost to a newer version, see status.go
 	volumes        *podVolumes
 	volumesSynced  time.Time
@@ -61,6 +63,7 @@ type podWorker struct {
 
 func newPodWorker(n *Node, pod *corev1.Pod) *podWorker {
 	w := &podWorker{node: n, uid: string(pod.UID), pod: pod, mountWarned: map[string]time.Time{}}
+	w.snap.Store(pod)
 	for i := range pod.Spec.InitContainers {
 		w.init = append(w.init, newCtr(w, &pod.Spec.InitContainers[i], true))
 	}
@@ -73,6 +76,10 @@ func newPodWorker(n *Node, pod *corev1.Pod) *podWorker {
 // podChanged hands a new version of a pod to its worker, creating the
 // worker for a pod the node has not seen.
 func (n *Node) podChanged(pod *corev1.Pod, deleted bool) {
+	// The kubelet has no use for managed fields; dropping them, as the
+	// control plane's informers do, saves memory per pod and keeps them
+	// out of the kubelet's status writes, as its patches leave them out.
+	pod.ManagedFields = nil
 	n.mu.Lock()
 	if !n.running {
 		n.mu.Unlock()
@@ -114,7 +121,7 @@ func (w *podWorker) update(pod *corev1.Pod, deleted bool) {
 	changed := deleted || w.pod == nil || !statusOnlyChange(w.pod, pod) || w.statusConflict ||
 		len(pod.Spec.ReadinessGates) > 0
 	w.statusConflict = false
-	w.pod = pod
+	w.setPodLocked(pod)
 	w.deleted = w.deleted || deleted
 	w.refreshSpecsLocked()
 	w.mu.Unlock()
@@ -131,6 +138,16 @@ func statusOnlyChange(old, pod *corev1.Pod) bool {
 		equality.Semantic.DeepEqual(old.Annotations, pod.Annotations) &&
 		old.DeletionTimestamp.Equal(pod.DeletionTimestamp)
 }
+
+// setPodLocked makes pod the worker's newest version.
+func (w *podWorker) setPodLocked(pod *corev1.Pod) {
+	w.pod = pod
+	w.snap.Store(pod)
+}
+
+// podNow is the newest version of the pod, for the probes, hooks and
+// lookups that run on their own goroutines without the worker's lock.
+func (w *podWorker) podNow() *corev1.Pod { return w.snap.Load() }
 
 // olderThan reports whether pod is an older version than cur, by their
 // resourceVersions, which the API server (and etcd) number in order.

@@ -145,7 +145,7 @@ func (p *prober) record(w *podWorker, ok bool, output string) {
 func (w *podWorker) restartUnhealthy(c *ctr, message string, spec *corev1.Probe) {
 	w.event(c, kubeletstatus.EventKilling(message))
 	c.stopProbes()
-	grace := podGrace(w.pod)
+	grace := podGrace(w.podNow())
 	if spec.TerminationGracePeriodSeconds != nil {
 		grace = time.Duration(*spec.TerminationGracePeriodSeconds) * time.Second
 	}

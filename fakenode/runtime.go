@@ -23,7 +23,7 @@ type runtime struct {
 // wins; then the container's command, run by the shell; then the image's
 // default.
 func (r *runtime) start(w *podWorker, c *ctr, env []corev1.EnvVar, onExit exitFunc) (process, error) {
-	b := r.fleet.behaviorFor(w.pod, c.spec)
+	b := r.fleet.behaviorFor(w.podNow(), c.spec)
 	if b.ExitCode != nil {
 		return newTimedProcess(r.fleet.clock, b.RunFor, *b.ExitCode, onExit), nil
 	}
@@ -52,7 +52,7 @@ func (r *runtime) probe(ctx context.Context, w *podWorker, c *ctr, kind kubelets
 		if r.healthy(w, c, kind) {
 			return true, ""
 		}
-		status := r.fleet.behaviorFor(w.pod, c.spec).HTTPStatus
+		status := r.fleet.behaviorFor(w.podNow(), c.spec).HTTPStatus
 		if status == 0 {
 			status = 500
 		}
@@ -80,7 +80,7 @@ func probeTimeout(spec *corev1.Probe) time.Duration {
 
 // healthy is what a network probe of the given kind sees now.
 func (r *runtime) healthy(w *podWorker, c *ctr, kind kubeletstatus.ProbeType) bool {
-	b := r.fleet.behaviorFor(w.pod, c.spec)
+	b := r.fleet.behaviorFor(w.podNow(), c.spec)
 	var ran time.Duration
 	w.mu.Lock()
 	if c.rec.Latest != nil {

@@ -117,7 +117,7 @@ func (f *Fleet) findPod(ns, name string) *podWorker {
 	for _, n := range f.Nodes() {
 		n.mu.Lock()
 		for _, w := range n.pods {
-			if w.pod.Namespace == ns && w.pod.Name == name {
+			if p := w.podNow(); p.Namespace == ns && p.Name == name {
 				n.mu.Unlock()
 				return w
 			}

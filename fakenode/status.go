@@ -75,7 +75,8 @@ func (w *podWorker) writeStatus(ctx context.Context, now time.Time) {
 		w.resyncAfter(time.Second)
 		return
 	}
-	w.pod = written
+	written.ManagedFields = nil // as podChanged does
+	w.setPodLocked(written)
 	w.refreshSpecsLocked()
 	w.lastSent = st.API.DeepCopy()
 }
