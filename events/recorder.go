@@ -160,6 +160,7 @@ func (r *Recorder) run() {
 				break
 			}
 			w := r.pending[0]
+			r.pending[0] = nil // the array outlives the slice; let the event go
 			r.pending = r.pending[1:]
 			r.mu.Unlock()
 			r.write(w)

@@ -22,6 +22,7 @@ func (s *Store) keepSnapshot(rv uint64, txn *memdb.Txn) {
 	}
 	s.snapshots = append(s.snapshots, snapshot{rv: rv, txn: txn})
 	if len(s.snapshots) > maxSnapshots {
+		s.snapshots[0] = snapshot{} // the array outlives the slice; let the old tree go
 		s.snapshots = s.snapshots[1:]
 	}
 }
