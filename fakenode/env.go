@@ -315,7 +315,7 @@ func (w *podWorker) secret(ctx context.Context, name string) (*corev1.Secret, er
 	return s, err
 }
 
-// readResult is one ConfigMap or Secret as a sync found it.
+// readResult is what a sync read of one ConfigMap, Secret or the services.
 type readResult struct {
 	obj any
 	err error

@@ -50,7 +50,7 @@ type podWorker struct {
 	resyncTimer    utilclock.Timer
 	volumeTimer    utilclock.Timer
 	tokens         map[tokenKey]*authenticationv1.TokenRequest // projected tokens, see podfs.go
-	reads          map[string]readResult                       // ConfigMaps and Secrets read in this sync, see env.go
+	reads          map[string]readResult                       // ConfigMaps, Secrets, services read in this sync, see env.go
 	snap           atomic.Pointer[corev1.Pod]                  // w.pod, for goroutines that do not hold mu
 	statusConflict bool                                        // a status write lost to a newer version, see status.go
 	volumes        *podVolumes
