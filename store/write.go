@@ -65,9 +65,10 @@ func (s *Store) CreateOwned(resource string, obj runtime.Object) (runtime.Object
 // resourceVersion, it must be the stored one, or Update fails with 409
 // Conflict; an empty resourceVersion updates unconditionally. uid and
 // creationTimestamp are kept from the stored object, and generation is
-// bumped when the resource's Generation rule says so (without a rule, the
-// writer's generation is kept: a custom resource's strategy counts it). An update that
-// changes nothing writes nothing and returns the stored object.
+// bumped when the resource's Generation rule says so or the update starts
+// the object's deletion (without a rule, the writer's generation is kept:
+// a custom resource's strategy counts it). An update that changes nothing
+// writes nothing and returns the stored object.
 func (s *Store) Update(resource string, obj runtime.Object) (runtime.Object, error) {
 	return s.UpdateOwned(resource, obj.DeepCopyObject())
 }
@@ -99,8 +100,11 @@ func (s *Store) UpdateOwned(resource string, obj runtime.Object) (runtime.Object
 		m.SetUID(oldMeta.GetUID())
 		m.SetCreationTimestamp(oldMeta.GetCreationTimestamp())
 		if gen != nil {
+			// The start of a deletion counts too, as the API server's
+			// BeforeDelete and markAsDeleting count it.
+			deleting := oldMeta.GetDeletionTimestamp() == nil && m.GetDeletionTimestamp() != nil
 			m.SetGeneration(oldMeta.GetGeneration())
-			if gen(old.Object, obj) {
+			if deleting || gen(old.Object, obj) {
 				m.SetGeneration(oldMeta.GetGeneration() + 1)
 			}
 		}

@@ -101,6 +101,21 @@ func (r *Registry) Lookup(gvr schema.GroupVersionResource) (*Entry, bool) {
 	return e, ok
 }
 
+// podSpecChanged is pods' generation rule. kube-apiserver counts spec
+// changes in the pod strategy, which the binding subresource bypasses: it
+// writes spec.nodeName (the one way it changes once a pod exists) to
+// storage directly, so binding leaves the generation as it was.
+func podSpecChanged(old, new runtime.Object) bool {
+	o, ok1 := old.(*corev1.Pod)
+	n, ok2 := new.(*corev1.Pod)
+	if !ok1 || !ok2 || o.Spec.NodeName == n.Spec.NodeName {
+		return store.SpecChanged(old, new)
+	}
+	unbound := *n // a shallow copy, only compared
+	unbound.Spec.NodeName = o.Spec.NodeName
+	return store.SpecChanged(o, &unbound)
+}
+
 func newEntry(c Config, res *Resource) (*Entry, error) {
 	key := res.StoreKey()
 	sr := store.Resource{}
@@ -108,6 +123,7 @@ func newEntry(c Config, res *Resource) (*Entry, error) {
 		sr.Generation = store.SpecChanged
 	}
 	if res.GroupVersionResource == corev1.SchemeGroupVersion.WithResource("pods") {
+		sr.Generation = podSpecChanged
 		sr.Indexes = map[string]store.IndexFunc{"spec.nodeName": func(o runtime.Object) string {
 			return o.(*corev1.Pod).Spec.NodeName
 		}}
