@@ -27,6 +27,7 @@ import (
 	"github.com/kubesim/kubesim/kube/controller"
 	"github.com/kubesim/kubesim/kube/printers"
 	"github.com/kubesim/kubesim/kube/registry"
+	"github.com/kubesim/kubesim/kube/storage"
 	"github.com/kubesim/kubesim/store"
 )
 
@@ -111,6 +112,7 @@ func New(opts Options) (*ControlPlane, error) {
 		Store: st, Clock: opts.Clock,
 		Tables:   func(*registry.Resource) rest.TableConvertor { return printers.NewTableConvertor(opts.Clock) },
 		Kubelets: opts.Kubelets, Authorizer: auth.RBAC{Store: st}, ServiceAccountTokens: saTokens,
+		Leases: storage.NewLeases(st, opts.Clock),
 	})
 	if err != nil {
 		return nil, err

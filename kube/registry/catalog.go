@@ -19,6 +19,7 @@ import (
 	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
+	"time"
 )
 
 // def starts a Resource description.
@@ -47,6 +48,10 @@ func (r *Resource) keepStatus() *Resource           { r.KeepStatusOnCreate = tru
 func (r *Resource) returnsObject() *Resource        { r.ReturnDeletedObject = true; return r }
 func (r *Resource) createOnUpdate() *Resource       { r.AllowCreateOnUpdate = true; return r }
 func (r *Resource) hooks(h Hooks) *Resource         { r.Hooks = h; return r }
+func (r *Resource) ttl(d time.Duration) *Resource   { r.TTL = d; return r }
+
+// eventTTL is kube-apiserver's default --event-ttl.
+const eventTTL = time.Hour
 
 // Catalog lists the built-in resources kubesim serves, with the short
 // names, categories and subresources of upstream's discovery documents.
@@ -71,7 +76,7 @@ func Catalog() []*Resource {
 		def[corev1.ServiceAccount, *corev1.ServiceAccount, corev1.ServiceAccountList, *corev1.ServiceAccountList](core, "serviceaccounts", "ServiceAccount", "serviceaccount", true).
 			short("sa"),
 		def[corev1.Event, *corev1.Event, corev1.EventList, *corev1.EventList](core, "events", "Event", "event", true).
-			short("ev").createOnUpdate(),
+			short("ev").createOnUpdate().ttl(eventTTL),
 		def[corev1.PersistentVolume, *corev1.PersistentVolume, corev1.PersistentVolumeList, *corev1.PersistentVolumeList](core, "persistentvolumes", "PersistentVolume", "persistentvolume", false).
 			short("pv").status(),
 		def[corev1.PersistentVolumeClaim, *corev1.PersistentVolumeClaim, corev1.PersistentVolumeClaimList, *corev1.PersistentVolumeClaimList](core, "persistentvolumeclaims", "PersistentVolumeClaim", "persistentvolumeclaim", true).
@@ -109,7 +114,7 @@ func Catalog() []*Resource {
 			createOnUpdate(),
 		def[discoveryv1.EndpointSlice, *discoveryv1.EndpointSlice, discoveryv1.EndpointSliceList, *discoveryv1.EndpointSliceList](discoveryv1.SchemeGroupVersion, "endpointslices", "EndpointSlice", "endpointslice", true),
 		def[eventsv1.Event, *eventsv1.Event, eventsv1.EventList, *eventsv1.EventList](eventsv1.SchemeGroupVersion, "events", "Event", "event", true).
-			short("ev").createOnUpdate(),
+			short("ev").createOnUpdate().ttl(eventTTL),
 		def[storagev1.StorageClass, *storagev1.StorageClass, storagev1.StorageClassList, *storagev1.StorageClassList](storagev1.SchemeGroupVersion, "storageclasses", "StorageClass", "storageclass", false).
 			short("sc"),
 		def[storagev1.CSIDriver, *storagev1.CSIDriver, storagev1.CSIDriverList, *storagev1.CSIDriverList](storagev1.SchemeGroupVersion, "csidrivers", "CSIDriver", "csidriver", false),

@@ -3,6 +3,7 @@ package registry
 import (
 	"fmt"
 	"net/http"
+	"time"
 
 	corev1 "k8s.io/api/core/v1"
 	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
@@ -59,6 +60,9 @@ type Config struct {
 	// ServiceAccountTokens issues the tokens of serviceaccounts/token
 	// (TokenRequest); nil leaves that subresource out.
 	ServiceAccountTokens *auth.ServiceAccountTokens
+	// Leases ends the objects of resources with a TTL (events); nil keeps
+	// them.
+	Leases *storage.Leases
 }
 
 // New builds the REST storage of every resource in Catalog.
@@ -131,7 +135,7 @@ func newEntry(c Config, res *Resource) (*Entry, error) {
 	c.Store.Register(key, sr)
 
 	backend, err := storage.New(storage.Config{
-		Store: c.Store, Clock: c.Clock, Resource: key, Namespaced: res.Namespaced, NewFunc: res.New,
+		Store: c.Store, Clock: c.Clock, Resource: key, Namespaced: res.Namespaced, NewFunc: res.New, Leases: c.Leases,
 	})
 	if err != nil {
 		return nil, err
@@ -156,6 +160,10 @@ func newEntry(c Config, res *Resource) (*Entry, error) {
 			Storage: backend,
 			Codec:   scheme.Codecs.LegacyCodec(scheme.GroupVersions...),
 		},
+	}
+	if res.TTL > 0 {
+		ttl := uint64(res.TTL / time.Second)
+		main.TTLFunc = func(runtime.Object, uint64, bool) (uint64, error) { return ttl, nil }
 	}
 	if main.ShouldDeleteDuringUpdate == nil {
 		main.ShouldDeleteDuringUpdate = genericregistry.ShouldDeleteDuringUpdate

@@ -2,6 +2,7 @@ package registry
 
 import (
 	"context"
+	"time"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
@@ -34,6 +35,10 @@ type Resource struct {
 	AllowCreateOnUpdate bool
 	// Verbs limits the verbs served; nil means all the standard ones.
 	Verbs []string
+	// TTL, when set, is how long an object lives after its last write
+	// (kube-apiserver's --event-ttl for events); the registry's Leases end
+	// it.
+	TTL time.Duration
 
 	// Hooks customise the strategy of the resource.
 	Hooks Hooks

@@ -28,6 +28,7 @@ type Storage struct {
 	newFunc    func() runtime.Object
 	transform  Transformer
 	versioner  versioner
+	leases     *Leases
 }
 
 // Config describes the resource a Storage serves.
@@ -40,6 +41,9 @@ type Config struct {
 	// Transform, when set, converts between the registry's objects and
 	// the stored ones; nil stores the registry's objects as they are.
 	Transform Transformer
+	// Leases ends the objects written with a time to live (events); nil
+	// keeps them.
+	Leases *Leases
 }
 
 // New returns the Storage for one resource.
@@ -55,6 +59,7 @@ func New(c Config) (*Storage, error) {
 		namespaced: c.Namespaced,
 		newFunc:    c.NewFunc,
 		transform:  c.Transform,
+		leases:     c.Leases,
 	}, nil
 }
 
@@ -125,7 +130,16 @@ func (s *Storage) Create(ctx context.Context, key string, obj, out runtime.Objec
 	if err != nil {
 		return err
 	}
+	s.lease(created, ttl)
 	return s.decode(created, out)
+}
+
+// lease attaches an object just written with a time to live (seconds)
+// to a lease.
+func (s *Storage) lease(written runtime.Object, ttl uint64) {
+	if s.leases != nil && ttl > 0 {
+		s.leases.attach(s.resource, written, ttl)
+	}
 }
 
 // Get implements storage.Interface.
@@ -214,7 +228,7 @@ func (s *Storage) GuaranteedUpdate(ctx context.Context, key string, destination 
 				return err
 			}
 		}
-		ret, _, err := tryUpdate(input, apistorage.ResponseMeta{ResourceVersion: rv})
+		ret, ttl, err := tryUpdate(input, apistorage.ResponseMeta{ResourceVersion: rv})
 		if err != nil {
 			return err
 		}
@@ -224,6 +238,9 @@ func (s *Storage) GuaranteedUpdate(ctx context.Context, key string, destination 
 		}
 		if err != nil {
 			return err
+		}
+		if ttl != nil && (!exists || mustRV(written) != mustRV(cur)) {
+			s.lease(written, *ttl) // as etcd, only a write that changed something renews the lease
 		}
 		return s.decode(written, destination)
 	}
