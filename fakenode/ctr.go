@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -24,6 +25,7 @@ const (
 type ctr struct {
 	w      *podWorker
 	spec   *corev1.Container
+	snap   atomic.Pointer[corev1.Container] // spec, for goroutines that do not hold the worker's lock
 	isInit bool
 
 	rec            kubeletstatus.ContainerRuntimeState
@@ -45,13 +47,25 @@ type ctr struct {
 }
 
 func newCtr(w *podWorker, spec *corev1.Container, isInit bool) *ctr {
-	return &ctr{
+	c := &ctr{
 		w: w, spec: spec, isInit: isInit,
 		rec:            kubeletstatus.ContainerRuntimeState{Name: spec.Name},
 		restartBackoff: kubeletstatus.NewCrashLoopBackoff(),
 		pullBackoff:    kubeletstatus.NewImagePullBackoff(),
 	}
+	c.snap.Store(spec)
+	return c
 }
+
+// setSpecLocked points the container at a newer version of its spec.
+func (c *ctr) setSpecLocked(spec *corev1.Container) {
+	c.spec = spec
+	c.snap.Store(spec)
+}
+
+// specNow is the container's newest spec, for probes and hooks that run
+// on their own goroutines.
+func (c *ctr) specNow() *corev1.Container { return c.snap.Load() }
 
 // sidecar reports whether the container is a restartable init container.
 func (c *ctr) sidecar() bool { return c.isInit && kubeletstatus.IsRestartableInitContainer(c.spec) }

@@ -25,12 +25,12 @@ func (w *podWorker) runHook(ctx context.Context, c *ctr, h *corev1.LifecycleHand
 		}
 	case h.HTTPGet != nil:
 		if !w.node.fleet.runtime.healthy(w, c, kubeletstatus.ProbeLiveness) {
-			status := w.node.fleet.behaviorFor(w.podNow(), c.spec).HTTPStatus
+			status := w.node.fleet.behaviorFor(w.podNow(), c.specNow()).HTTPStatus
 			if status == 0 {
 				status = 500
 			}
 			return fmt.Errorf("HTTP lifecycle hook (%s) for Container %q in Pod %q failed - error: %s",
-				h.HTTPGet.Path, c.spec.Name, kubeletstatus.PodDesc(w.podNow()), kubeletstatus.HTTPProbeFailedOutput(status))
+				h.HTTPGet.Path, c.specNow().Name, kubeletstatus.PodDesc(w.podNow()), kubeletstatus.HTTPProbeFailedOutput(status))
 		}
 	case h.Sleep != nil:
 		w.node.fleet.sleep(ctx, time.Duration(h.Sleep.Seconds)*time.Second)

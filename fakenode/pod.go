@@ -161,12 +161,12 @@ func olderThan(pod, cur *corev1.Pod) bool {
 func (w *podWorker) refreshSpecsLocked() {
 	for i, c := range w.init {
 		if i < len(w.pod.Spec.InitContainers) {
-			c.spec = &w.pod.Spec.InitContainers[i]
+			c.setSpecLocked(&w.pod.Spec.InitContainers[i])
 		}
 	}
 	for i, c := range w.containers {
 		if i < len(w.pod.Spec.Containers) {
-			c.spec = &w.pod.Spec.Containers[i]
+			c.setSpecLocked(&w.pod.Spec.Containers[i])
 		}
 	}
 }

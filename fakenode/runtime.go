@@ -52,7 +52,7 @@ func (r *runtime) probe(ctx context.Context, w *podWorker, c *ctr, kind kubelets
 		if r.healthy(w, c, kind) {
 			return true, ""
 		}
-		status := r.fleet.behaviorFor(w.podNow(), c.spec).HTTPStatus
+		status := r.fleet.behaviorFor(w.podNow(), c.specNow()).HTTPStatus
 		if status == 0 {
 			status = 500
 		}
@@ -80,7 +80,7 @@ func probeTimeout(spec *corev1.Probe) time.Duration {
 
 // healthy is what a network probe of the given kind sees now.
 func (r *runtime) healthy(w *podWorker, c *ctr, kind kubeletstatus.ProbeType) bool {
-	b := r.fleet.behaviorFor(w.podNow(), c.spec)
+	b := r.fleet.behaviorFor(w.podNow(), c.specNow())
 	var ran time.Duration
 	w.mu.Lock()
 	if c.rec.Latest != nil {
