@@ -292,27 +292,29 @@ func expandVars(s string, vars map[string]string) string {
 }
 
 func (w *podWorker) configMap(ctx context.Context, name string) (*corev1.ConfigMap, error) {
-	obj, err := w.read("configmaps/"+name, func() (any, error) {
-		cm, err := w.node.fleet.client.CoreV1().ConfigMaps(w.pod.Namespace).Get(ctx, name, metav1.GetOptions{})
-		if apierrors.IsNotFound(err) {
-			return nil, notFound(kubeletstatus.ConfigMapNotFoundMessage(name))
-		}
-		return cm, err
+	return readNamed(w, "configmaps/"+name, kubeletstatus.ConfigMapNotFoundMessage(name), func() (*corev1.ConfigMap, error) {
+		return w.node.fleet.client.CoreV1().ConfigMaps(w.pod.Namespace).Get(ctx, name, metav1.GetOptions{})
 	})
-	cm, _ := obj.(*corev1.ConfigMap)
-	return cm, err
 }
 
 func (w *podWorker) secret(ctx context.Context, name string) (*corev1.Secret, error) {
-	obj, err := w.read("secrets/"+name, func() (any, error) {
-		s, err := w.node.fleet.client.CoreV1().Secrets(w.pod.Namespace).Get(ctx, name, metav1.GetOptions{})
-		if apierrors.IsNotFound(err) {
-			return nil, notFound(kubeletstatus.SecretNotFoundMessage(name))
-		}
-		return s, err
+	return readNamed(w, "secrets/"+name, kubeletstatus.SecretNotFoundMessage(name), func() (*corev1.Secret, error) {
+		return w.node.fleet.client.CoreV1().Secrets(w.pod.Namespace).Get(ctx, name, metav1.GetOptions{})
 	})
-	s, _ := obj.(*corev1.Secret)
-	return s, err
+}
+
+// readNamed reads one object once per sync (see read); a missing one is
+// the kubelet's notFound error with the given message.
+func readNamed[T any](w *podWorker, key, notFoundMessage string, get func() (T, error)) (T, error) {
+	obj, err := w.read(key, func() (any, error) {
+		o, err := get()
+		if apierrors.IsNotFound(err) {
+			return nil, notFound(notFoundMessage)
+		}
+		return o, err
+	})
+	t, _ := obj.(T)
+	return t, err
 }
 
 // readResult is what a sync read of one ConfigMap, Secret or the services.
