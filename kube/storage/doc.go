@@ -9,6 +9,10 @@
 // registry's: "/<resource>/<namespace>/<name>" for namespaced resources and
 // "/<resource>/<name>" for cluster-scoped ones.
 //
+// Objects written with a time to live (events, after kube-apiserver's
+// --event-ttl) are attached to Leases, which delete them on the virtual
+// clock as etcd's leases would (leases.go).
+//
 // Two things differ from etcd on purpose:
 //   - time is virtual: the generic registry stamps deletionTimestamp and
 //     managedFields times with the wall clock, and Storage restamps them

@@ -46,7 +46,7 @@ func NewLeases(st *store.Store, c utilclock.WithDelayedExecution) *Leases {
 // seconds.
 func (l *Leases) attach(resource string, obj runtime.Object, ttl uint64) {
 	m, err := apimeta.Accessor(obj)
-	if err != nil || ttl == 0 {
+	if err != nil {
 		return
 	}
 	now := l.clock.Now()
