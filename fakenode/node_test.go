@@ -51,6 +51,42 @@ func TestNodeRegistersAndHeartbeats(t *testing.T) {
 	}
 }
 
+// TestDeletedNodeRegistersAgain: a kubelet whose Node object is deleted
+// while it runs creates it again at its next status check.
+func TestDeletedNodeRegistersAgain(t *testing.T) {
+	env := testkit.Start(t, testkit.WithNodes(1))
+	env.Settle()
+	nodes := env.Client().CoreV1().Nodes()
+	before, err := nodes.Get(ctx, "node-1", metav1.GetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := nodes.Delete(ctx, "node-1", metav1.DeleteOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	env.Advance(10 * time.Second)
+	after, err := nodes.Get(ctx, "node-1", metav1.GetOptions{})
+	if err != nil {
+		t.Fatalf("10 s after its deletion: %v", err)
+	}
+	if after.UID == before.UID {
+		t.Errorf("node-1 has its old uid %s", after.UID)
+	}
+	if after.Status.Allocatable.Cpu().String() != "4" || len(after.Status.Conditions) == 0 {
+		t.Errorf("registered again without its status: %+v", after.Status)
+	}
+	// The status checks go on against the new object.
+	env.Advance(5 * time.Minute)
+	latest, err := nodes.Get(ctx, "node-1", metav1.GetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if latest.UID != after.UID || latest.ResourceVersion == after.ResourceVersion {
+		t.Errorf("node-1 after 5 minutes: uid %s (was %s), resourceVersion %s (was %s): the status report every 5 minutes is missing",
+			latest.UID, after.UID, latest.ResourceVersion, after.ResourceVersion)
+	}
+}
+
 func nginxPod(name, node string) *corev1.Pod {
 	return &corev1.Pod{
 		ObjectMeta: metav1.ObjectMeta{Name: name},
