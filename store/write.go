@@ -114,6 +114,7 @@ func (s *Store) UpdateOwned(resource string, obj runtime.Object) (runtime.Object
 			return nil // nothing changed: no write, no event
 		}
 		m.SetResourceVersion(FormatRV(rv))
+		shareUnchanged(old.Object, obj)
 		result = obj
 		return s.putObjectTxn(txn, resource, obj, rv)
 	})
