@@ -37,7 +37,8 @@ type PodSample struct {
 	Message  string
 	Deleting bool // deletionTimestamp is set
 	// Conditions maps condition types (Ready, PodScheduled...) to their
-	// status ("True", "False", "Unknown").
+	// status ("True", "False", "Unknown"). Samples with the same
+	// conditions share one map: read it, never modify it.
 	Conditions map[string]string
 	Containers []ContainerSample
 }

@@ -42,6 +42,7 @@ type Recorder struct {
 	mu      sync.Mutex
 	pods    []*PodHistory
 	byKey   map[string]*PodHistory // namespace/name/uid
+	condSet map[string]map[string]string
 	events  []Event
 	changes []Change
 	gaps    []string
@@ -61,7 +62,7 @@ func Record(src Source) (*Recorder, error) {
 		return nil, fmt.Errorf("timeline: watch store from resourceVersion %d: %w", rv, err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	r := &Recorder{src: src, consumer: fmt.Sprintf("testkit/timeline#%d", recorders.Add(1)), start: src.Clock.Now(), cancel: cancel, done: make(chan struct{}), byKey: map[string]*PodHistory{}}
+	r := &Recorder{src: src, consumer: fmt.Sprintf("testkit/timeline#%d", recorders.Add(1)), start: src.Clock.Now(), cancel: cancel, done: make(chan struct{}), byKey: map[string]*PodHistory{}, condSet: map[string]map[string]string{}}
 	view.List("pods", "", func(obj runtime.Object) bool {
 		r.record(store.Event{Type: watch.Added, Resource: "pods", RV: rv, Object: obj}, Existing)
 		return true

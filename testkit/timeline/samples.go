@@ -3,6 +3,7 @@ package timeline
 import (
 	"fmt"
 	"reflect"
+	"sort"
 	"strings"
 	"time"
 
@@ -60,7 +61,28 @@ func (r *Recorder) recordPod(s PodSample, pod *corev1.Pod) {
 	if n := len(h.Samples); n > 0 && s.Verb == Updated && sameState(h.Samples[n-1], s) {
 		return
 	}
+	s.Conditions = r.sharedConditionsLocked(s.Conditions)
 	h.Samples = append(h.Samples, s)
+}
+
+// sharedConditionsLocked returns the recorded map equal to conds, so
+// that the samples of a thousand pods going through the same conditions
+// share a handful of maps (samples are read only).
+func (r *Recorder) sharedConditionsLocked(conds map[string]string) map[string]string {
+	keys := make([]string, 0, len(conds))
+	for k := range conds {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var b strings.Builder
+	for _, k := range keys {
+		b.WriteString(k + "=" + conds[k] + "\x00")
+	}
+	if shared, ok := r.condSet[b.String()]; ok {
+		return shared
+	}
+	r.condSet[b.String()] = conds
+	return conds
 }
 
 func sameState(a, b PodSample) bool {
