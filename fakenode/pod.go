@@ -7,7 +7,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	authenticationv1 "k8s.io/api/authentication/v1"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/equality"
 	utilclock "k8s.io/utils/clock"
@@ -49,10 +48,10 @@ type podWorker struct {
 	deadlineTimer  utilclock.Timer
 	resyncTimer    utilclock.Timer
 	volumeTimer    utilclock.Timer
-	tokens         map[tokenKey]*authenticationv1.TokenRequest // projected tokens, see podfs.go
-	reads          map[string]readResult                       // ConfigMaps, Secrets, services read in this sync, see env.go
-	snap           atomic.Pointer[corev1.Pod]                  // w.pod, for goroutines that do not hold mu
-	statusConflict bool                                        // a status write lost to a newer version, see status.go
+	tokens         map[tokenKey]issuedToken   // projected tokens, see podfs.go
+	reads          map[string]readResult      // ConfigMaps, Secrets, services read in this sync, see env.go
+	snap           atomic.Pointer[corev1.Pod] // w.pod, for goroutines that do not hold mu
+	statusConflict bool                       // a status write lost to a newer version, see status.go
 	volumes        *podVolumes
 	volumesSynced  time.Time
 	mountWarned    map[string]time.Time

@@ -149,6 +149,12 @@ type tokenKey struct {
 	expiration int64
 }
 
+// issuedToken is what the token manager keeps of a TokenRequest.
+type issuedToken struct {
+	token   string
+	expires time.Time
+}
+
 // serviceAccountToken returns a token for the pod's service account,
 // bound to the pod, from the TokenRequest API, as the kubelet's token
 // manager gets it: it keeps the token and asks for a new one once 80% of
@@ -159,8 +165,8 @@ func (w *podWorker) serviceAccountToken(ctx context.Context, p *corev1.ServiceAc
 		key.expiration = *p.ExpirationSeconds
 	}
 	now := w.now()
-	if tr := w.tokens[key]; tr != nil && !tokenNeedsRefresh(tr, key.expiration, now) {
-		return tr.Status.Token, nil
+	if t, ok := w.tokens[key]; ok && !tokenNeedsRefresh(t.expires, key.expiration, now) {
+		return t.token, nil
 	}
 	sa := w.pod.Spec.ServiceAccountName
 	if sa == "" {
@@ -176,21 +182,21 @@ func (w *podWorker) serviceAccountToken(ctx context.Context, p *corev1.ServiceAc
 	tr, err := w.node.fleet.client.CoreV1().ServiceAccounts(w.pod.Namespace).CreateToken(ctx, sa, req, metav1.CreateOptions{})
 	if err != nil {
 		// A refresh that fails leaves the mounted token as it was.
-		if old := w.tokens[key]; old != nil {
-			return old.Status.Token, nil
+		if old, ok := w.tokens[key]; ok {
+			return old.token, nil
 		}
 		return "", fmt.Errorf("request token of service account %s/%s: %w", w.pod.Namespace, sa, err)
 	}
 	if w.tokens == nil {
-		w.tokens = map[tokenKey]*authenticationv1.TokenRequest{}
+		w.tokens = map[tokenKey]issuedToken{}
 	}
-	w.tokens[key] = tr
+	w.tokens[key] = issuedToken{token: tr.Status.Token, expires: tr.Status.ExpirationTimestamp.Time}
 	return tr.Status.Token, nil
 }
 
-// tokenNeedsRefresh is the kubelet token manager's rule.
-func tokenNeedsRefresh(tr *authenticationv1.TokenRequest, expiration int64, now time.Time) bool {
-	exp := tr.Status.ExpirationTimestamp.Time
+// tokenNeedsRefresh is the kubelet token manager's rule for a token that
+// expires at exp.
+func tokenNeedsRefresh(exp time.Time, expiration int64, now time.Time) bool {
 	issued := exp.Add(-time.Duration(expiration) * time.Second)
 	return now.After(exp) || now.After(issued.Add(24*time.Hour)) ||
 		now.After(issued.Add(time.Duration(expiration)*time.Second*8/10))
