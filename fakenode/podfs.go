@@ -15,6 +15,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
+	"github.com/kubesim/kubesim/fakenode/kubeletstatus"
 	"github.com/kubesim/kubesim/fakenode/memfs"
 )
 
@@ -65,8 +66,14 @@ func (w *podWorker) volumeFor(v corev1.Volume) (*memfs.Volume, error) {
 
 // refreshVolumes writes the current content of configMap, secret,
 // downwardAPI and projected volumes, as the kubelet's periodic sync does.
+// A volume whose ConfigMap or Secret is gone (and not optional) keeps the
+// content it has, and the failed remount is reported, as upstream's.
 func (w *podWorker) refreshVolumes(ctx context.Context) {
 	for _, v := range w.pod.Spec.Volumes {
+		if err := w.checkVolume(ctx, v); err != nil {
+			w.event(nil, kubeletstatus.EventFailedMount(v.Name, err.Error()))
+			continue
+		}
 		vol := w.volumes.vols[v.Name]
 		entries, ok := w.volumeContent(ctx, v)
 		// As the kubelet's AtomicWriter, write a new timestamped

@@ -182,3 +182,44 @@ func TestConfigMapVolumeFollowsUpdates(t *testing.T) {
 		}
 	}
 }
+
+// TestConfigMapVolumeOutlivesItsSource: a mounted ConfigMap volume keeps
+// its files after the ConfigMap is deleted; each later sync reports the
+// failed remount, and the container still restarts when it exits.
+func TestConfigMapVolumeOutlivesItsSource(t *testing.T) {
+	env := testkit.Start(t, testkit.WithNodes(1))
+	cms := env.Client().CoreV1().ConfigMaps("default")
+	cm := &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Name: "cfg"}, Data: map[string]string{"level": "debug"}}
+	if _, err := cms.Create(ctx, cm, metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	p := shellPod("reader", `echo "$(cat /config/level)"; sleep 100; exit 1`)
+	p.Spec.Containers[0].VolumeMounts = []corev1.VolumeMount{{Name: "config", MountPath: "/config"}}
+	p.Spec.Volumes = []corev1.Volume{{Name: "config", VolumeSource: corev1.VolumeSource{
+		ConfigMap: &corev1.ConfigMapVolumeSource{LocalObjectReference: corev1.LocalObjectReference{Name: "cfg"}}}}}
+	run(t, env, p)
+	env.Advance(5 * time.Second) // pulled, mounted, running
+	if err := cms.Delete(ctx, "cfg", metav1.DeleteOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	env.Advance(125 * time.Second) // past a volume sync and the first exit
+	got, err := env.Client().CoreV1().Pods("default").Get(ctx, "reader", metav1.GetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cs := got.Status.ContainerStatuses; len(cs) != 1 || cs[0].RestartCount != 1 || cs[0].State.Running == nil {
+		t.Fatalf("container status %+v, want running again after one restart", cs)
+	}
+	prev := logs(t, env, "reader", &corev1.PodLogOptions{Previous: true})
+	if out := logs(t, env, "reader", &corev1.PodLogOptions{}); strings.TrimSpace(out) != "debug" {
+		t.Errorf("the restarted container read %q (the first: %q), want the kept content debug", out, prev)
+	}
+	evs, err := env.Client().CoreV1().Events("default").List(ctx, metav1.ListOptions{FieldSelector: "reason=FailedMount"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `MountVolume.SetUp failed for volume "config" : configmap "cfg" not found`
+	if len(evs.Items) != 1 || evs.Items[0].Message != want {
+		t.Errorf("FailedMount events %+v, want one: %s", evs.Items, want)
+	}
+}

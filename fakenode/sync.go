@@ -38,7 +38,9 @@ func (w *podWorker) sync(ctx context.Context) {
 		w.beginTermination(ctx, now, deletionGrace(pod, now))
 	}
 	if !w.terminating && !w.terminal {
-		if w.volumesReady(ctx, now) && w.volumesSetUp(ctx, now) && w.runInitContainers(ctx, now) {
+		// Once set up, volumes stay mounted: like the kubelet's volume
+		// manager, later syncs do not look for their sources again.
+		if (w.volumes != nil || w.volumesReady(ctx, now)) && w.volumesSetUp(ctx, now) && w.runInitContainers(ctx, now) {
 			w.runContainers(ctx, now)
 		}
 		w.checkCompletion(ctx, now)
