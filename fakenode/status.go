@@ -54,7 +54,7 @@ func (w *podWorker) writeStatus(ctx context.Context, now time.Time) {
 		return
 	}
 	if equality.Semantic.DeepEqual(&w.pod.Status, &st.API) {
-		w.lastSent = st.API.DeepCopy()
+		w.lastSent = &st.API // fresh from PodStatus, which nothing else holds or changes
 		return
 	}
 	// The kubelet patches the status without a resourceVersion; this
@@ -78,7 +78,7 @@ func (w *podWorker) writeStatus(ctx context.Context, now time.Time) {
 	written.ManagedFields = nil // as podChanged does
 	w.setPodLocked(written)
 	w.refreshSpecsLocked()
-	w.lastSent = st.API.DeepCopy()
+	w.lastSent = &st.API // the request's copy, pod.Status, is gone with the request
 }
 
 // event records a kubelet event about the pod, or about one of its
