@@ -191,6 +191,9 @@ func (file *File) Write(b []byte) (int, error) {
 		v.mu.Unlock()
 		return 0, pathErr("write", file.name, syscall.ENOSPC)
 	}
+	if nd.borrowed {
+		nd.data, nd.borrowed = append([]byte(nil), nd.data...), false
+	}
 	switch {
 	case end <= old:
 	case end <= int64(cap(nd.data)):

@@ -209,6 +209,34 @@ func TestReplaceAndSubPath(t *testing.T) {
 	}
 }
 
+// TestReplacedFileCopiesOnWrite: a file Replace made keeps the caller's
+// bytes until it is written; the write changes the file, not the bytes.
+func TestReplacedFileCopiesOnWrite(t *testing.T) {
+	clk := newClock()
+	v := NewVolume(clk)
+	data := []byte("lives=3")
+	if err := v.Replace([]Entry{{Path: "game.properties", Data: data}}); err != nil {
+		t.Fatal(err)
+	}
+	f := New(clk)
+	if err := f.Mount("/etc/config", v, MountOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	file, err := f.OpenFile("/etc/config/game.properties", os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := file.Write([]byte("hp")); err != nil {
+		t.Fatal(err)
+	}
+	if got := mustRead(t, f, "/etc/config/game.properties"); got != "hpves=3" {
+		t.Errorf("after the write: %q", got)
+	}
+	if string(data) != "lives=3" {
+		t.Errorf("the bytes given to Replace changed to %q", data)
+	}
+}
+
 func TestSymlinks(t *testing.T) {
 	f := New(newClock())
 	if err := f.Symlink("/tmp/target", "/tmp/link"); err != nil {

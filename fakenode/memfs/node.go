@@ -26,6 +26,9 @@ type node struct {
 	// detached is set when the node is removed from its volume's tree; an
 	// open file may still write to it, but it no longer counts in Usage.
 	detached bool
+	// borrowed is set while data is the slice given to Replace, which a
+	// write must copy before changing it.
+	borrowed bool
 }
 
 func newDir(perm fs.FileMode, now time.Time) *node {

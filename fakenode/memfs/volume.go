@@ -119,7 +119,10 @@ type Entry struct {
 
 // Replace atomically replaces the volume's whole tree with entries: a
 // reader sees either the old tree or the new one, never a mix. Parent
-// directories that entries do not list are created with mode 0755.
+// directories that entries do not list are created with mode 0755. The
+// files keep the entries' Data slices (a kubelet keeps the same bytes to
+// tell whether the next content differs) and copy them at their first
+// write: the caller must not change them.
 func (v *Volume) Replace(entries []Entry) error {
 	now := v.clock.Now()
 	root := newDir(v.rootNode().mode.Perm(), now)
@@ -188,6 +191,8 @@ func entryNode(e Entry, now time.Time) (*node, error) {
 		if perm == 0 {
 			perm = 0o644
 		}
-		return newFile(perm, append([]byte(nil), e.Data...), now), nil
+		f := newFile(perm, e.Data, now)
+		f.borrowed = true
+		return f, nil
 	}
 }
