@@ -37,14 +37,16 @@ func shareUnchanged(old, new runtime.Object) {
 		case of.Type() == objectMetaType:
 			shareMeta(of.Addr().Interface().(*metav1.ObjectMeta), nf.Addr().Interface().(*metav1.ObjectMeta))
 		default:
-			shareValue(of, nf)
+			shareValue(of, nf, 1)
 		}
 	}
 }
 
 // shareValue sets the addressable nf to of when they are equal and hold
-// memory worth sharing.
-func shareValue(of, nf reflect.Value) {
+// memory worth sharing. Structs that differ share their equal fields,
+// depth levels down: binding a pod changes spec.nodeName, and the rest of
+// the spec stays the same.
+func shareValue(of, nf reflect.Value, depth int) {
 	switch of.Kind() {
 	case reflect.Struct, reflect.Map, reflect.Slice, reflect.Pointer:
 	default:
@@ -52,14 +54,22 @@ func shareValue(of, nf reflect.Value) {
 	}
 	if reflect.DeepEqual(of.Addr().Interface(), nf.Addr().Interface()) {
 		nf.Set(of)
+		return
+	}
+	if of.Kind() == reflect.Struct && depth > 0 {
+		for i := 0; i < of.NumField(); i++ {
+			if nf.Field(i).CanSet() {
+				shareValue(of.Field(i), nf.Field(i), depth-1)
+			}
+		}
 	}
 }
 
 func shareMeta(om, nm *metav1.ObjectMeta) {
-	shareValue(reflect.ValueOf(&om.Labels).Elem(), reflect.ValueOf(&nm.Labels).Elem())
-	shareValue(reflect.ValueOf(&om.Annotations).Elem(), reflect.ValueOf(&nm.Annotations).Elem())
-	shareValue(reflect.ValueOf(&om.OwnerReferences).Elem(), reflect.ValueOf(&nm.OwnerReferences).Elem())
-	shareValue(reflect.ValueOf(&om.Finalizers).Elem(), reflect.ValueOf(&nm.Finalizers).Elem())
+	shareValue(reflect.ValueOf(&om.Labels).Elem(), reflect.ValueOf(&nm.Labels).Elem(), 0)
+	shareValue(reflect.ValueOf(&om.Annotations).Elem(), reflect.ValueOf(&nm.Annotations).Elem(), 0)
+	shareValue(reflect.ValueOf(&om.OwnerReferences).Elem(), reflect.ValueOf(&nm.OwnerReferences).Elem(), 0)
+	shareValue(reflect.ValueOf(&om.Finalizers).Elem(), reflect.ValueOf(&nm.Finalizers).Elem(), 0)
 	// A managers's entry gets a new time whenever it writes; its field
 	// set, the bulk of the entry, mostly stays the same.
 	for i := range nm.ManagedFields {

@@ -29,8 +29,11 @@ func TestVersionsReadAsWritten(t *testing.T) {
 	v3 := v2.DeepCopy()
 	v3.Labels = map[string]string{} // empty, not nil: a different value
 	v3.Spec.Containers[0].Image = "nginx:2"
+	v3.Spec.NodeSelector = map[string]string{} // the rest of the spec as in v2
 	v4 := v3.DeepCopy()
 	v4.Labels = nil
+	v4.Spec.NodeName = "node-1"
+	v4.Spec.NodeSelector = nil
 	v4.ManagedFields[0].FieldsV1 = &metav1.FieldsV1{Raw: []byte(`{"f:spec":{"f:containers":{}}}`)}
 
 	var written []*corev1.Pod
@@ -49,8 +52,8 @@ func TestVersionsReadAsWritten(t *testing.T) {
 	if d := cmp.Diff(written[2], got); d != "" {
 		t.Errorf("current version (-written +read):\n%s", d)
 	}
-	if got.(*corev1.Pod).Labels != nil {
-		t.Errorf("labels %#v, want nil", got.(*corev1.Pod).Labels)
+	if p := got.(*corev1.Pod); p.Labels != nil || p.Spec.NodeSelector != nil {
+		t.Errorf("labels %#v, node selector %#v, want nil", p.Labels, p.Spec.NodeSelector)
 	}
 
 	w, err := s.Watch("pods", WatchOptions{ResourceVersion: mustParse(t, start)})
@@ -66,8 +69,8 @@ func TestVersionsReadAsWritten(t *testing.T) {
 			t.Errorf("version %d in the log (-written +read):\n%s", i+2, d)
 		}
 	}
-	if l := written[1].Labels; l == nil || len(l) != 0 {
-		t.Errorf("version 3 labels %#v, want empty", l)
+	if l, sel := written[1].Labels, written[1].Spec.NodeSelector; l == nil || len(l) != 0 || sel == nil || len(sel) != 0 {
+		t.Errorf("version 3 labels %#v, node selector %#v, want empty", l, sel)
 	}
 }
 
