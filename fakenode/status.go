@@ -5,7 +5,6 @@ import (
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
-	"k8s.io/apimachinery/pkg/api/equality"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/klog/v2"
@@ -50,10 +49,10 @@ func (w *podWorker) writeStatus(ctx context.Context, now time.Time) {
 	}
 	w.evict = nil
 	w.cached = &st.Cached
-	if w.lastSent != nil && equality.Semantic.DeepEqual(w.lastSent, &st.API) {
+	if w.lastSent != nil && semanticEqual(w.lastSent, &st.API) {
 		return
 	}
-	if equality.Semantic.DeepEqual(&w.pod.Status, &st.API) {
+	if semanticEqual(&w.pod.Status, &st.API) {
 		w.lastSent = &st.API // fresh from PodStatus, which nothing else holds or changes
 		return
 	}
