@@ -8,7 +8,6 @@ import (
 
 	coordinationv1 "k8s.io/api/coordination/v1"
 	corev1 "k8s.io/api/core/v1"
-	"k8s.io/apimachinery/pkg/api/equality"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/klog/v2"
@@ -357,15 +356,18 @@ func (n *Node) updateStatus(ctx context.Context, force bool) error {
 
 // sameStatus compares statuses ignoring heartbeat and transition times.
 func sameStatus(a, b *corev1.NodeStatus) bool {
-	strip := func(s *corev1.NodeStatus) *corev1.NodeStatus {
-		c := s.DeepCopy()
-		for i := range c.Conditions {
-			c.Conditions[i].LastHeartbeatTime = metav1.Time{}
-			c.Conditions[i].LastTransitionTime = metav1.Time{}
-		}
-		return c
+	if len(a.Conditions) != len(b.Conditions) {
+		return false
 	}
-	return equality.Semantic.DeepEqual(strip(a), strip(b))
+	for i, c := range a.Conditions {
+		d := b.Conditions[i]
+		if c.Type != d.Type || c.Status != d.Status || c.Reason != d.Reason || c.Message != d.Message {
+			return false
+		}
+	}
+	x, y := *a, *b // shallow copies, to compare the rest
+	x.Conditions, y.Conditions = nil, nil
+	return semanticEqual(&x, &y)
 }
 
 // mergeConditionTimes keeps a condition's lastTransitionTime while its
