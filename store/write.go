@@ -99,6 +99,9 @@ func (s *Store) UpdateOwned(resource string, obj runtime.Object) (runtime.Object
 		}
 		m.SetUID(oldMeta.GetUID())
 		m.SetCreationTimestamp(oldMeta.GetCreationTimestamp())
+		// Shared parts compare equal at once, so share before the
+		// comparisons below.
+		shareUnchanged(old.Object, obj)
 		if gen != nil {
 			// The start of a deletion counts too, as the API server's
 			// BeforeDelete and markAsDeleting count it.
@@ -114,7 +117,6 @@ func (s *Store) UpdateOwned(resource string, obj runtime.Object) (runtime.Object
 			return nil // nothing changed: no write, no event
 		}
 		m.SetResourceVersion(FormatRV(rv))
-		shareUnchanged(old.Object, obj)
 		result = obj
 		return s.putObjectTxn(txn, resource, obj, rv)
 	})
