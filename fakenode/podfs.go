@@ -70,9 +70,11 @@ func (w *podWorker) volumeFor(v corev1.Volume) (*memfs.Volume, error) {
 // content it has, and the failed remount is reported, as upstream's.
 func (w *podWorker) refreshVolumes(ctx context.Context) {
 	for _, v := range w.pod.Spec.Volumes {
-		if err := w.checkVolume(ctx, v); err != nil {
-			w.event(nil, kubeletstatus.EventFailedMount(v.Name, err.Error()))
-			continue
+		if v.ConfigMap != nil || v.Secret != nil || v.Projected != nil {
+			if err := w.checkVolume(ctx, v); err != nil {
+				w.event(nil, kubeletstatus.EventFailedMount(v.Name, err.Error()))
+				continue
+			}
 		}
 		vol := w.volumes.vols[v.Name]
 		entries, ok := w.volumeContent(ctx, v)

@@ -70,7 +70,7 @@ func shareMeta(om, nm *metav1.ObjectMeta) {
 	shareValue(reflect.ValueOf(&om.Annotations).Elem(), reflect.ValueOf(&nm.Annotations).Elem(), 0)
 	shareValue(reflect.ValueOf(&om.OwnerReferences).Elem(), reflect.ValueOf(&nm.OwnerReferences).Elem(), 0)
 	shareValue(reflect.ValueOf(&om.Finalizers).Elem(), reflect.ValueOf(&nm.Finalizers).Elem(), 0)
-	// A managers's entry gets a new time whenever it writes; its field
+	// A manager's entry gets a new time whenever it writes; its field
 	// set, the bulk of the entry, mostly stays the same.
 	for i := range nm.ManagedFields {
 		n := &nm.ManagedFields[i]
