@@ -317,7 +317,7 @@ func readNamed[T any](w *podWorker, key, notFoundMessage string, get func() (T, 
 	return t, err
 }
 
-// readResult is what a sync read of one ConfigMap, Secret or the services.
+// readResult is what a sync read: one ConfigMap or Secret, or the services.
 type readResult struct {
 	obj any
 	err error

@@ -87,21 +87,16 @@ func shareMeta(om, nm *metav1.ObjectMeta) {
 // shareUnstructured does for a custom resource what shareUnchanged does
 // for a Go struct: top-level values, and the larger parts of metadata.
 func shareUnstructured(old, new map[string]any) {
-	for k, nv := range new {
-		ov, ok := old[k]
-		if !ok {
-			continue
+	for k := range new {
+		if k != "metadata" {
+			shareKey(old, new, k)
 		}
-		if k == "metadata" {
-			om, ok1 := ov.(map[string]any)
-			nm, ok2 := nv.(map[string]any)
-			if ok1 && ok2 {
-				shareUnstructured(subset(om, sharedMeta), nm)
-			}
-			continue
-		}
-		if reflect.DeepEqual(ov, nv) {
-			new[k] = ov
+	}
+	om, ok1 := old["metadata"].(map[string]any)
+	nm, ok2 := new["metadata"].(map[string]any)
+	if ok1 && ok2 {
+		for _, k := range sharedMeta {
+			shareKey(om, nm, k)
 		}
 	}
 }
@@ -109,12 +104,11 @@ func shareUnstructured(old, new map[string]any) {
 // sharedMeta are the metadata fields shareUnstructured shares.
 var sharedMeta = []string{"labels", "annotations", "ownerReferences", "finalizers", "managedFields"}
 
-func subset(m map[string]any, keys []string) map[string]any {
-	out := make(map[string]any, len(keys))
-	for _, k := range keys {
-		if v, ok := m[k]; ok {
-			out[k] = v
-		}
+// shareKey sets new[k] to old[k] when both hold equal values.
+func shareKey(old, new map[string]any, k string) {
+	ov, ok1 := old[k]
+	nv, ok2 := new[k]
+	if ok1 && ok2 && reflect.DeepEqual(ov, nv) {
+		new[k] = ov
 	}
-	return out
 }
