@@ -48,10 +48,11 @@ func (w *podWorker) writeStatus(ctx context.Context, now time.Time) {
 		return
 	}
 	w.evict = nil
-	w.cached = &st.Cached
 	if w.lastSent != nil && semanticEqual(w.lastSent, &st.API) {
+		w.keepCached(&st.Cached)
 		return
 	}
+	w.cached = &st.Cached
 	if semanticEqual(&w.pod.Status, &st.API) {
 		w.lastSent = &st.API // fresh from PodStatus, which nothing else holds or changes
 		return
@@ -78,6 +79,19 @@ func (w *podWorker) writeStatus(ctx context.Context, now time.Time) {
 	w.setPodLocked(written)
 	w.refreshSpecsLocked()
 	w.lastSent = &st.API // the request's copy, pod.Status, is gone with the request
+}
+
+// keepCached records the status manager's cache after a sync that writes
+// nothing, the common one for a running pod. A pointer into the sync's
+// result would hold its API status too, a second copy next to lastSent's,
+// for as long as the pod stays as it is: keep the cache that is already
+// there when it did not change, and a copy of the new one otherwise.
+func (w *podWorker) keepCached(c *corev1.PodStatus) {
+	if w.cached != nil && semanticEqual(w.cached, c) {
+		return
+	}
+	cp := *c
+	w.cached = &cp
 }
 
 // event records a kubelet event about the pod, or about one of its
