@@ -12,7 +12,9 @@
 // Every write transaction tracks its changes; commit turns them into events
 // in a bounded log (events.go). The log plays the part of etcd's history
 // and Consul's graveyard: a watch can resume from any resourceVersion still
-// in it, and gets 410 Gone for an older one.
+// in it, and gets 410 Gone for an older one. Like etcd's history under
+// kube-apiserver's compaction, it forgets events five to ten virtual
+// minutes old, and list snapshots (continue tokens) with them.
 //
 // Objects are immutable once stored: writes deep-copy what they are given,
 // Get and List hand out deep copies, and watch events carry the stored

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sync"
+	"time"
 
 	memdb "github.com/hashicorp/go-memdb"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
@@ -54,12 +55,21 @@ func eventsFrom(changes memdb.Changes, rv uint64) []Event {
 	return out
 }
 
-// eventLog keeps the newest events in a ring indexed by resourceVersion.
+// compactionInterval is how often kube-apiserver compacts etcd's history
+// (--etcd-compaction-interval), each time up to the revision it saw at the
+// previous compaction: history lasts five to ten minutes.
+const compactionInterval = 5 * time.Minute
+
+// eventLog keeps the newest events in a ring indexed by resourceVersion,
+// and forgets those that etcd's compaction would have removed.
 type eventLog struct {
-	mu     sync.RWMutex
-	ring   []Event
-	last   uint64        // resourceVersion of the newest event, 0 if none
-	notify chan struct{} // closed and replaced on every append
+	mu        sync.RWMutex
+	ring      []Event
+	last      uint64        // resourceVersion of the newest event, 0 if none
+	compacted uint64        // events up to this resourceVersion are gone
+	mark      uint64        // last at the previous compaction, the next one's target
+	markedAt  time.Time     // when the previous compaction ran
+	notify    chan struct{} // closed and replaced on every append
 }
 
 func newEventLog(capacity int) *eventLog {
@@ -69,7 +79,9 @@ func newEventLog(capacity int) *eventLog {
 	return &eventLog{ring: make([]Event, capacity), notify: make(chan struct{})}
 }
 
-func (l *eventLog) append(events []Event) {
+// append adds a write's events, at virtual time now, and reports the
+// resourceVersion the log was compacted to, or 0.
+func (l *eventLog) append(events []Event, now time.Time) (compactedTo uint64) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	for _, ev := range events {
@@ -78,15 +90,41 @@ func (l *eventLog) append(events []Event) {
 	}
 	close(l.notify)
 	l.notify = make(chan struct{})
+	return l.compactLocked(now)
+}
+
+// compactLocked runs the compaction that is due at now, if one is. It
+// runs at writes rather than on a timer: without writes there is nothing
+// new to compact, and a store needs no goroutine.
+func (l *eventLog) compactLocked(now time.Time) uint64 {
+	switch {
+	case l.markedAt.IsZero():
+		l.markedAt = now
+		return 0
+	case now.Sub(l.markedAt) < compactionInterval:
+		return 0
+	}
+	// etcd keeps the revision it compacts to, and drops those before it.
+	target := l.mark - min(l.mark, 1)
+	l.mark, l.markedAt = l.last, now
+	if target <= l.compacted {
+		return 0
+	}
+	for rv := l.oldestLocked(); rv <= target; rv++ {
+		l.ring[rv%uint64(len(l.ring))] = Event{} // let the old versions go
+	}
+	l.compacted = target
+	return target
 }
 
 // oldest returns the oldest resourceVersion still in the log.
 func (l *eventLog) oldestLocked() uint64 {
 	n := uint64(len(l.ring))
-	if l.last < n {
-		return 1
+	oldest := uint64(1)
+	if l.last >= n {
+		oldest = l.last - n + 1
 	}
-	return l.last - n + 1
+	return max(oldest, l.compacted+1)
 }
 
 // at returns the event at rv, whether the log has reached rv, and a

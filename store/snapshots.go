@@ -37,3 +37,18 @@ func (s *Store) snapshotAt(rv uint64) *memdb.Txn {
 	}
 	return nil
 }
+
+// dropSnapshots forgets the snapshots that a compaction to rv made
+// unreadable: their continue tokens expire, as etcd's do.
+func (s *Store) dropSnapshots(rv uint64) {
+	s.snapMu.Lock()
+	defer s.snapMu.Unlock()
+	kept := s.snapshots[:0]
+	for _, sn := range s.snapshots {
+		if sn.rv > rv {
+			kept = append(kept, sn)
+		}
+	}
+	clear(s.snapshots[len(kept):])
+	s.snapshots = kept
+}

@@ -53,8 +53,8 @@ type IndexFunc func(obj runtime.Object) string
 type Option func(*Store)
 
 // WithHistory sets how many events the store keeps for watches that resume
-// from an older resourceVersion (default 10000). Older resourceVersions get
-// 410 Gone.
+// from an older resourceVersion (default 10000), at most: events older than
+// the last compaction go too. Older resourceVersions get 410 Gone.
 func WithHistory(n int) Option {
 	return func(s *Store) { s.events = newEventLog(n) }
 }

@@ -178,7 +178,9 @@ func (s *Store) write(fn func(txn *memdb.Txn, rv uint64) error) ([]Event, error)
 	}
 	events := eventsFrom(changes, rv)
 	txn.Commit()
-	s.events.append(events)
+	if rv := s.events.append(events, s.clock.Now()); rv > 0 {
+		s.dropSnapshots(rv)
+	}
 	return events, nil
 }
 
