@@ -145,7 +145,9 @@ func (w *podWorker) projected(ctx context.Context, p *corev1.ProjectedVolumeSour
 			w.addDownward(files, src.DownwardAPI.Items, p.DefaultMode)
 		case src.ServiceAccountToken != nil:
 			if token, err := w.serviceAccountToken(ctx, src.ServiceAccountToken); err == nil {
-				files[src.ServiceAccountToken.Path] = memfs.Entry{Data: []byte(token), Mode: fileMode(p.DefaultMode)}
+				// The file borrows the kept token: memfs copies a borrowed
+				// file's bytes before it changes them.
+				files[src.ServiceAccountToken.Path] = memfs.Entry{Data: token, Mode: fileMode(p.DefaultMode)}
 			}
 		}
 	}
@@ -160,7 +162,7 @@ type tokenKey struct {
 
 // issuedToken is what the token manager keeps of a TokenRequest.
 type issuedToken struct {
-	token   string
+	token   []byte
 	expires time.Time
 }
 
@@ -168,7 +170,7 @@ type issuedToken struct {
 // bound to the pod, from the TokenRequest API, as the kubelet's token
 // manager gets it: it keeps the token and asks for a new one once 80% of
 // its lifetime or 24 hours have passed.
-func (w *podWorker) serviceAccountToken(ctx context.Context, p *corev1.ServiceAccountTokenProjection) (string, error) {
+func (w *podWorker) serviceAccountToken(ctx context.Context, p *corev1.ServiceAccountTokenProjection) ([]byte, error) {
 	key := tokenKey{audience: p.Audience, expiration: 3600}
 	if p.ExpirationSeconds != nil {
 		key.expiration = *p.ExpirationSeconds
@@ -194,13 +196,14 @@ func (w *podWorker) serviceAccountToken(ctx context.Context, p *corev1.ServiceAc
 		if old, ok := w.tokens[key]; ok {
 			return old.token, nil
 		}
-		return "", fmt.Errorf("request token of service account %s/%s: %w", w.pod.Namespace, sa, err)
+		return nil, fmt.Errorf("request token of service account %s/%s: %w", w.pod.Namespace, sa, err)
 	}
 	if w.tokens == nil {
 		w.tokens = map[tokenKey]issuedToken{}
 	}
-	w.tokens[key] = issuedToken{token: tr.Status.Token, expires: tr.Status.ExpirationTimestamp.Time}
-	return tr.Status.Token, nil
+	t := issuedToken{token: []byte(tr.Status.Token), expires: tr.Status.ExpirationTimestamp.Time}
+	w.tokens[key] = t
+	return t.token, nil
 }
 
 // tokenNeedsRefresh is the kubelet token manager's rule for a token that
