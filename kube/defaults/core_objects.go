@@ -69,11 +69,23 @@ func defaultPVCSpec(spec *corev1.PersistentVolumeClaimSpec) {
 	roundVolumeResourceRequirements(&spec.Resources)
 }
 
-// defaultSecret is SetDefaults_Secret.
+// defaultSecret is SetDefaults_Secret, and the conversion of a v1 Secret
+// to the API server's internal version, which kubesim does not have:
+// stringData is written into data, its values overwriting data's, and is
+// gone, so that reads, admission, the field manager and the store see only
+// data. Upstream converts where kubesim defaults, on the decoding of every
+// request body and of every patched object.
 func defaultSecret(s *corev1.Secret) {
 	if s.Type == "" {
 		s.Type = corev1.SecretTypeOpaque
 	}
+	if len(s.StringData) > 0 && s.Data == nil {
+		s.Data = make(map[string][]byte, len(s.StringData))
+	}
+	for k, v := range s.StringData {
+		s.Data[k] = []byte(v)
+	}
+	s.StringData = nil
 }
 
 // defaultConfigMap is SetDefaults_ConfigMap. The empty map is invisible in

@@ -195,8 +195,24 @@ func TestDefaultCoreObjects(t *testing.T) {
 		},
 		{
 			name: "Secret is Opaque",
+			in:   &corev1.Secret{Data: map[string][]byte{"k": []byte("v")}},
+			want: &corev1.Secret{Data: map[string][]byte{"k": []byte("v")}, Type: corev1.SecretTypeOpaque},
+		},
+		{
+			name: "Secret stringData goes into data, over it",
+			in: &corev1.Secret{
+				Data:       map[string][]byte{"user": []byte("old"), "keep": []byte("k")},
+				StringData: map[string]string{"user": "admin", "password": "t0p-Secret"},
+			},
+			want: &corev1.Secret{
+				Data: map[string][]byte{"user": []byte("admin"), "keep": []byte("k"), "password": []byte("t0p-Secret")},
+				Type: corev1.SecretTypeOpaque,
+			},
+		},
+		{
+			name: "Secret stringData alone",
 			in:   &corev1.Secret{StringData: map[string]string{"k": "v"}},
-			want: &corev1.Secret{StringData: map[string]string{"k": "v"}, Type: corev1.SecretTypeOpaque},
+			want: &corev1.Secret{Data: map[string][]byte{"k": []byte("v")}, Type: corev1.SecretTypeOpaque},
 		},
 		{
 			name: "Secret keeps its type",
