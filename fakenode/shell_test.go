@@ -223,3 +223,56 @@ func TestConfigMapVolumeOutlivesItsSource(t *testing.T) {
 		t.Errorf("FailedMount events %+v, want one: %s", evs.Items, want)
 	}
 }
+
+// Every key a secret volume's items name must be in the Secret, or the
+// volume is not set up and the pod waits in ContainerCreating, reporting
+// the key; once the Secret has it, the pod starts. An optional volume
+// goes without the missing file.
+func TestSecretVolumeNeedsItsItemsKeys(t *testing.T) {
+	env := testkit.Start(t, testkit.WithNodes(1))
+	secrets := env.Client().CoreV1().Secrets("default")
+	s := &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Name: "mysecret"}, Data: map[string][]byte{"username": []byte("admin")}}
+	if _, err := secrets.Create(ctx, s, metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	withItems := func(name string, optional bool) *corev1.Pod {
+		p := shellPod(name, `echo "user=$(cat /v/user)"; echo "pass=$(cat /v/pass)"; sleep 1000`)
+		p.Spec.Containers[0].VolumeMounts = []corev1.VolumeMount{{Name: "v", MountPath: "/v"}}
+		p.Spec.Volumes = []corev1.Volume{{Name: "v", VolumeSource: corev1.VolumeSource{Secret: &corev1.SecretVolumeSource{
+			SecretName: "mysecret", Optional: &optional,
+			Items: []corev1.KeyToPath{{Key: "username", Path: "user"}, {Key: "password", Path: "pass"}},
+		}}}}
+		return p
+	}
+	run(t, env, withItems("strict", false))
+	run(t, env, withItems("lenient", true))
+	env.Advance(time.Minute)
+	pods := env.Client().CoreV1().Pods("default")
+	strict, err := pods.Get(ctx, "strict", metav1.GetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cs := strict.Status.ContainerStatuses; len(cs) != 1 || cs[0].State.Waiting == nil || cs[0].State.Waiting.Reason != "ContainerCreating" {
+		t.Errorf("strict container %+v, want waiting in ContainerCreating", cs)
+	}
+	evs, err := env.Client().CoreV1().Events("default").List(ctx, metav1.ListOptions{FieldSelector: "reason=FailedMount,involvedObject.name=strict"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `MountVolume.SetUp failed for volume "v" : references non-existent secret key: password`
+	if len(evs.Items) == 0 || evs.Items[0].Message != want {
+		t.Errorf("FailedMount events %+v, want: %s", evs.Items, want)
+	}
+	if out := logs(t, env, "lenient", &corev1.PodLogOptions{}); !strings.Contains(out, "user=admin\n") || !strings.Contains(out, "pass=\n") {
+		t.Errorf("the optional volume's pod printed %q, want the user and no pass file", out)
+	}
+
+	s.Data["password"] = []byte("t0p-Secret")
+	if _, err := secrets.Update(ctx, s, metav1.UpdateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	env.Advance(3 * time.Minute) // the mount retry backs off to two minutes
+	if out := logs(t, env, "strict", &corev1.PodLogOptions{}); out != "user=admin\npass=t0p-Secret\n" {
+		t.Errorf("once the key exists the pod printed %q", out)
+	}
+}

@@ -61,22 +61,18 @@ func (w *podWorker) mountBackoff(now time.Time) time.Duration {
 func (w *podWorker) checkVolume(ctx context.Context, v corev1.Volume) error {
 	switch {
 	case v.ConfigMap != nil:
-		if _, err := w.configMap(ctx, v.ConfigMap.Name); err != nil && !(isNotFound(err) && ptr.Deref(v.ConfigMap.Optional, false)) {
-			return err
-		}
+		return w.checkConfigMap(ctx, v.ConfigMap.Name, v.ConfigMap.Items, v.ConfigMap.Optional)
 	case v.Secret != nil:
-		if _, err := w.secret(ctx, v.Secret.SecretName); err != nil && !(isNotFound(err) && ptr.Deref(v.Secret.Optional, false)) {
-			return err
-		}
+		return w.checkSecret(ctx, v.Secret.SecretName, v.Secret.Items, v.Secret.Optional)
 	case v.Projected != nil:
 		for _, src := range v.Projected.Sources {
 			if src.ConfigMap != nil {
-				if _, err := w.configMap(ctx, src.ConfigMap.Name); err != nil && !(isNotFound(err) && ptr.Deref(src.ConfigMap.Optional, false)) {
+				if err := w.checkConfigMap(ctx, src.ConfigMap.Name, src.ConfigMap.Items, src.ConfigMap.Optional); err != nil {
 					return err
 				}
 			}
 			if src.Secret != nil {
-				if _, err := w.secret(ctx, src.Secret.Name); err != nil && !(isNotFound(err) && ptr.Deref(src.Secret.Optional, false)) {
+				if err := w.checkSecret(ctx, src.Secret.Name, src.Secret.Items, src.Secret.Optional); err != nil {
 					return err
 				}
 			}
@@ -85,6 +81,56 @@ func (w *podWorker) checkVolume(ctx context.Context, v corev1.Volume) error {
 		return w.checkClaim(ctx, v.PersistentVolumeClaim.ClaimName)
 	}
 	return nil
+}
+
+// checkConfigMap requires the ConfigMap and every key its items name,
+// unless the source is optional, as the configMap volume plugin does.
+func (w *podWorker) checkConfigMap(ctx context.Context, name string, items []corev1.KeyToPath, optional *bool) error {
+	cm, err := w.configMap(ctx, name)
+	switch {
+	case err != nil && isNotFound(err) && ptr.Deref(optional, false):
+		return nil
+	case err != nil:
+		return err
+	}
+	if key, ok := missingKey(items, optional, func(k string) bool {
+		_, inData := cm.Data[k]
+		_, inBinary := cm.BinaryData[k]
+		return inData || inBinary
+	}); ok {
+		return fmt.Errorf("configmap references non-existent config key: %s", key)
+	}
+	return nil
+}
+
+// checkSecret is checkConfigMap for a Secret, with the secret volume
+// plugin's message.
+func (w *podWorker) checkSecret(ctx context.Context, name string, items []corev1.KeyToPath, optional *bool) error {
+	s, err := w.secret(ctx, name)
+	switch {
+	case err != nil && isNotFound(err) && ptr.Deref(optional, false):
+		return nil
+	case err != nil:
+		return err
+	}
+	if key, ok := missingKey(items, optional, func(k string) bool { _, ok := s.Data[k]; return ok }); ok {
+		return fmt.Errorf("references non-existent secret key: %s", key)
+	}
+	return nil
+}
+
+// missingKey returns the first key of items that the object lacks; an
+// optional source skips those.
+func missingKey(items []corev1.KeyToPath, optional *bool, has func(string) bool) (string, bool) {
+	if ptr.Deref(optional, false) {
+		return "", false
+	}
+	for _, it := range items {
+		if !has(it.Key) {
+			return it.Key, true
+		}
+	}
+	return "", false
 }
 
 // checkClaim requires a bound claim, as the volume manager does.
