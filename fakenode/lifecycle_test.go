@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -158,6 +159,36 @@ func TestImagePullFailure(t *testing.T) {
 	cs = status(t, env, "missing").Status.ContainerStatuses[0]
 	if cs.State.Waiting == nil || cs.State.Waiting.Reason != "ImagePullBackOff" {
 		t.Errorf("while backing off: %+v", cs.State)
+	}
+}
+
+// An image name that is not a valid reference (the seed's mySshImage:
+// repository names are lowercase) is never pulled: the container waits
+// with InvalidImageName and the pod stays Pending.
+func TestInvalidImageName(t *testing.T) {
+	env := testkit.Start(t, testkit.WithNodes(1))
+	p := scripted("secret-test-pod", nil)
+	p.Spec.Containers[0].Image = "mySshImage"
+	run(t, env, p)
+	env.Advance(time.Minute)
+	got := status(t, env, "secret-test-pod")
+	msg := `Failed to apply default image tag "mySshImage": couldn't parse image name "mySshImage": ` +
+		`invalid reference format: repository name (library/mySshImage) must be lowercase`
+	cs := got.Status.ContainerStatuses[0]
+	if got.Status.Phase != corev1.PodPending || cs.State.Waiting == nil || cs.State.Waiting.Reason != "InvalidImageName" || cs.State.Waiting.Message != msg {
+		t.Fatalf("phase %s, container %+v", got.Status.Phase, cs.State)
+	}
+	evs, err := env.Client().CoreV1().Events("default").List(ctx, metav1.ListOptions{FieldSelector: "involvedObject.name=secret-test-pod,type=Warning"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var reasons []string
+	for _, e := range evs.Items {
+		reasons = append(reasons, e.Reason+": "+e.Message)
+	}
+	want := []string{"InspectFailed: " + msg, "Failed: Error: InvalidImageName"}
+	if diff := cmp.Diff(want, reasons); diff != "" {
+		t.Errorf("warnings (-want +got):\n%s", diff)
 	}
 }
 

@@ -2,11 +2,13 @@ package fakenode
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
 
 	"github.com/kubesim/kubesim/fakenode/kubeletstatus"
+	"github.com/kubesim/kubesim/imageref"
 )
 
 // ensureRunning takes a container that should run one step towards
@@ -48,6 +50,14 @@ func (w *podWorker) ensureRunning(ctx context.Context, c *ctr, now time.Time) {
 // as the pull policy says; it reports whether the image is there now.
 func (w *podWorker) imageReady(c *ctr, now time.Time) bool {
 	image := c.spec.Image
+	if _, err := imageref.Parse(image); err != nil {
+		// The image manager applies the default tag before anything else.
+		ev := kubeletstatus.EventInvalidImageName(image, fmt.Sprintf("couldn't parse image name %q: %v", image, err))
+		c.rec.Waiting = &kubeletstatus.Waiting{Reason: kubeletstatus.ReasonInvalidImageName, Message: ev.Message}
+		w.event(c, ev)
+		w.event(c, kubeletstatus.EventFailed(kubeletstatus.ReasonInvalidImageName))
+		return false
+	}
 	present := w.node.hasImage(image)
 	policy := c.spec.ImagePullPolicy
 	switch {
