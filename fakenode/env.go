@@ -12,7 +12,6 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/util/validation"
 	"k8s.io/utils/ptr"
 
 	"github.com/kubesim/kubesim/fakenode/kubeletstatus"
@@ -40,19 +39,11 @@ func (w *podWorker) containerEnv(ctx context.Context, c *ctr) ([]corev1.EnvVar, 
 		if err != nil {
 			return nil, err
 		}
-		var invalid []string
+		// Every key becomes a variable, "1badkey" too: since relaxed
+		// environment variable names, the kubelet no longer skips keys
+		// that are not C identifiers (nor reports InvalidEnvironmentVariableNames).
 		for _, k := range sortedKeys(data) {
-			name := from.Prefix + k
-			if errs := validation.IsEnvVarName(name); len(errs) > 0 {
-				invalid = append(invalid, k)
-				continue
-			}
-			set(name, data[k])
-		}
-		if len(invalid) > 0 {
-			w.event(nil, kubeletstatus.Event{Type: corev1.EventTypeWarning, Reason: "InvalidEnvironmentVariableNames",
-				Message: fmt.Sprintf("Keys [%s] from the EnvFrom %s were skipped since they are considered invalid environment variable names.",
-					strings.Join(invalid, ", "), envSourceName(w.pod.Namespace, from))})
+			set(from.Prefix+k, data[k])
 		}
 	}
 	for _, e := range c.spec.Env {
@@ -69,16 +60,6 @@ func (w *podWorker) containerEnv(ctx context.Context, c *ctr) ([]corev1.EnvVar, 
 		out = append(out, corev1.EnvVar{Name: k, Value: vars[k]})
 	}
 	return out, nil
-}
-
-func envSourceName(ns string, from corev1.EnvFromSource) string {
-	if from.ConfigMapRef != nil {
-		return fmt.Sprintf("configMap %s/%s", ns, from.ConfigMapRef.Name)
-	}
-	if from.SecretRef != nil {
-		return fmt.Sprintf("secret %s/%s", ns, from.SecretRef.Name)
-	}
-	return ""
 }
 
 func (w *podWorker) envSource(ctx context.Context, from corev1.EnvFromSource) (map[string]string, error) {

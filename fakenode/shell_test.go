@@ -276,3 +276,34 @@ func TestSecretVolumeNeedsItsItemsKeys(t *testing.T) {
 		t.Errorf("once the key exists the pod printed %q", out)
 	}
 }
+
+// envFrom makes a variable of every key of the Secret, with the prefix:
+// the kubelet no longer skips keys that are not C identifiers, such as
+// the seed's 1badkey, since environment variable names were relaxed.
+func TestEnvFromTakesEveryKey(t *testing.T) {
+	env := testkit.Start(t, testkit.WithNodes(1))
+	s := &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Name: "test-secret"}, Data: map[string][]byte{
+		"USER_NAME": []byte("admin"), "1badkey": []byte("one"), "2alsobad": []byte("two"),
+	}}
+	if _, err := env.Client().CoreV1().Secrets("default").Create(ctx, s, metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	p := shellPod("secret-test-pod", `env | grep -e USER -e bad | sort; sleep 1000`)
+	p.Spec.Containers[0].EnvFrom = []corev1.EnvFromSource{
+		{SecretRef: &corev1.SecretEnvSource{LocalObjectReference: corev1.LocalObjectReference{Name: "test-secret"}}},
+		{Prefix: "X_", SecretRef: &corev1.SecretEnvSource{LocalObjectReference: corev1.LocalObjectReference{Name: "test-secret"}}},
+	}
+	run(t, env, p)
+	env.Advance(10 * time.Second)
+	want := "1badkey=one\n2alsobad=two\nUSER_NAME=admin\nX_1badkey=one\nX_2alsobad=two\nX_USER_NAME=admin\n"
+	if out := logs(t, env, "secret-test-pod", &corev1.PodLogOptions{}); out != want {
+		t.Errorf("environment:\n%s\nwant:\n%s", out, want)
+	}
+	evs, err := env.Client().CoreV1().Events("default").List(ctx, metav1.ListOptions{FieldSelector: "type=Warning"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(evs.Items) != 0 {
+		t.Errorf("warnings: %+v", evs.Items)
+	}
+}
