@@ -192,6 +192,21 @@ func TestInvalidImageName(t *testing.T) {
 	}
 }
 
+// A container that has not started has no logs; the kubelet says why, in
+// the words of its waiting reason.
+func TestLogsOfAContainerWaitingToStart(t *testing.T) {
+	env := testkit.Start(t, testkit.WithNodes(1))
+	p := scripted("javaweb-2", map[string]string{sim + "exit-code.war": "0", sim + "run-for.war": "1m"})
+	p.Spec.InitContainers = []corev1.Container{{Name: "war", Image: "busybox"}}
+	p.Spec.Containers[0].Name = "tomcat"
+	run(t, env, p)
+	env.Advance(10 * time.Second)
+	err := env.Client().CoreV1().Pods("default").GetLogs("javaweb-2", &corev1.PodLogOptions{Container: "tomcat"}).Do(ctx).Error()
+	if want := `container "tomcat" in pod "javaweb-2" is waiting to start: PodInitializing`; !apierrors.IsBadRequest(err) || err.Error() != want {
+		t.Errorf("logs: %q, want a Bad Request: %s", err, want)
+	}
+}
+
 func TestMissingConfigMapBlocksTheContainer(t *testing.T) {
 	env := testkit.Start(t, testkit.WithNodes(1))
 	p := scripted("configured", nil)

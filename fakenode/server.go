@@ -8,6 +8,8 @@ import (
 	"strings"
 	"time"
 
+	corev1 "k8s.io/api/core/v1"
+
 	"github.com/kubesim/kubesim/fakenode/kubeletstatus"
 )
 
@@ -28,12 +30,12 @@ func (f *Fleet) serveLogs(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	worker := f.findPod(ns, podName)
 	if worker == nil {
-		http.Error(w, fmt.Sprintf("pod %q not found in namespace %q on this node", podName, ns), http.StatusNotFound)
+		writeError(w, http.StatusNotFound, fmt.Sprintf("pod %q not found in namespace %q on this node", podName, ns))
 		return
 	}
 	log, err := worker.logFor(name, q.Get("previous") == "true")
 	if err != nil {
-		http.Error(w, err.Error(), http.StatusBadRequest)
+		writeError(w, http.StatusBadRequest, err.Error())
 		return
 	}
 	opts := logOptions{timestamps: q.Get("timestamps") == "true", follow: q.Get("follow") == "true", tail: -1, limit: -1}
@@ -127,6 +129,16 @@ func (f *Fleet) findPod(ns, name string) *podWorker {
 	return nil
 }
 
+// writeError answers with the error's text as the kubelet's server does
+// (go-restful's WriteError): without the newline http.Error adds, which
+// the API server would pass on in its message.
+func writeError(w http.ResponseWriter, code int, msg string) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(code)
+	_, _ = w.Write([]byte(msg))
+}
+
 // logFor returns a container's current log, or its previous one, with the
 // kubelet's errors for a container that has none.
 func (w *podWorker) logFor(name string, previous bool) (*containerLog, error) {
@@ -143,13 +155,35 @@ func (w *podWorker) logFor(name string, previous bool) (*containerLog, error) {
 			return c.prevLog, nil
 		}
 		if c.log == nil {
-			reason := kubeletstatus.ReasonContainerCreating
-			if c.rec.Waiting != nil {
-				reason = c.rec.Waiting.Reason
-			}
-			return nil, fmt.Errorf("container %q in pod %q is waiting to start: %s", name, w.pod.Name, reason)
+			return nil, fmt.Errorf("container %q in pod %q is waiting to start%s", name, w.pod.Name, w.waitingForLogs(name))
 		}
 		return c.log, nil
 	}
 	return nil, fmt.Errorf("container %s is not valid for pod %s", name, w.pod.Name)
+}
+
+// waitingForLogs is what the kubelet says of a container without logs, from
+// the waiting reason in the status manager's status ("PodInitializing"
+// behind init containers), with its own words for the pull failures.
+func (w *podWorker) waitingForLogs(name string) string {
+	st := &w.pod.Status
+	if w.cached != nil {
+		st = w.cached
+	}
+	for _, list := range [][]corev1.ContainerStatus{st.ContainerStatuses, st.InitContainerStatuses, st.EphemeralContainerStatuses} {
+		for _, cs := range list {
+			if cs.Name != name || cs.State.Waiting == nil {
+				continue
+			}
+			switch reason := cs.State.Waiting.Reason; reason {
+			case kubeletstatus.ReasonErrImagePull:
+				return ": image can't be pulled"
+			case kubeletstatus.ReasonImagePullBackOff:
+				return ": trying and failing to pull image"
+			default:
+				return ": " + reason
+			}
+		}
+	}
+	return " - no logs yet"
 }
