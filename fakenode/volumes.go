@@ -87,50 +87,41 @@ func (w *podWorker) checkVolume(ctx context.Context, v corev1.Volume) error {
 // unless the source is optional, as the configMap volume plugin does.
 func (w *podWorker) checkConfigMap(ctx context.Context, name string, items []corev1.KeyToPath, optional *bool) error {
 	cm, err := w.configMap(ctx, name)
-	switch {
-	case err != nil && isNotFound(err) && ptr.Deref(optional, false):
-		return nil
-	case err != nil:
-		return err
-	}
-	if key, ok := missingKey(items, optional, func(k string) bool {
+	return checkKeys(err, items, optional, "configmap references non-existent config key", func(k string) bool {
 		_, inData := cm.Data[k]
 		_, inBinary := cm.BinaryData[k]
 		return inData || inBinary
-	}); ok {
-		return fmt.Errorf("configmap references non-existent config key: %s", key)
-	}
-	return nil
+	})
 }
 
 // checkSecret is checkConfigMap for a Secret, with the secret volume
 // plugin's message.
 func (w *podWorker) checkSecret(ctx context.Context, name string, items []corev1.KeyToPath, optional *bool) error {
 	s, err := w.secret(ctx, name)
-	switch {
-	case err != nil && isNotFound(err) && ptr.Deref(optional, false):
-		return nil
-	case err != nil:
-		return err
-	}
-	if key, ok := missingKey(items, optional, func(k string) bool { _, ok := s.Data[k]; return ok }); ok {
-		return fmt.Errorf("references non-existent secret key: %s", key)
-	}
-	return nil
+	return checkKeys(err, items, optional, "references non-existent secret key", func(k string) bool {
+		_, ok := s.Data[k]
+		return ok
+	})
 }
 
-// missingKey returns the first key of items that the object lacks; an
-// optional source skips those.
-func missingKey(items []corev1.KeyToPath, optional *bool, has func(string) bool) (string, bool) {
-	if ptr.Deref(optional, false) {
-		return "", false
+// checkKeys reports the error of reading a volume's object, unless it is
+// missing and optional, or else the first key of items it lacks (has
+// tells), unless optional.
+func checkKeys(readErr error, items []corev1.KeyToPath, optional *bool, missing string, has func(string) bool) error {
+	switch {
+	case readErr != nil && isNotFound(readErr) && ptr.Deref(optional, false):
+		return nil
+	case readErr != nil:
+		return readErr
+	case ptr.Deref(optional, false):
+		return nil
 	}
 	for _, it := range items {
 		if !has(it.Key) {
-			return it.Key, true
+			return fmt.Errorf("%s: %s", missing, it.Key)
 		}
 	}
-	return "", false
+	return nil
 }
 
 // checkClaim requires a bound claim, as the volume manager does.
