@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"sort"
 	"strings"
+	"time"
 
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
@@ -168,15 +170,26 @@ func (w *podWorker) fieldValue(path string) (string, error) {
 	case "metadata.labels":
 		return formatMap(pod.Labels), nil
 	case "metadata.annotations":
-		return formatMap(pod.Annotations), nil
+		return formatMap(w.annotations()), nil
 	}
 	if key, ok := subscript(path, "metadata.labels"); ok {
 		return pod.Labels[key], nil
 	}
 	if key, ok := subscript(path, "metadata.annotations"); ok {
-		return pod.Annotations[key], nil
+		return w.annotations()[key], nil
 	}
 	return "", fmt.Errorf("unsupported fieldPath: %s", path)
+}
+
+// annotations are the pod's as the kubelet's copy has them, which the
+// downward API reads: with where the kubelet got the pod from and when it
+// first saw it (pkg/kubelet/config).
+func (w *podWorker) annotations() map[string]string {
+	out := make(map[string]string, len(w.pod.Annotations)+2)
+	maps.Copy(out, w.pod.Annotations)
+	out["kubernetes.io/config.source"] = "api"
+	out["kubernetes.io/config.seen"] = w.seen.Format(time.RFC3339Nano)
+	return out
 }
 
 // subscript parses "metadata.labels['key']".

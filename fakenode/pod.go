@@ -35,6 +35,7 @@ type podWorker struct {
 	sandbox   bool
 	podIP     string
 	startTime time.Time
+	seen      time.Time // when the node first saw the pod (kubernetes.io/config.seen)
 
 	init       []*ctr
 	containers []*ctr
@@ -62,7 +63,7 @@ type podWorker struct {
 }
 
 func newPodWorker(n *Node, pod *corev1.Pod) *podWorker {
-	w := &podWorker{node: n, uid: string(pod.UID), pod: pod, mountWarned: map[string]time.Time{}}
+	w := &podWorker{node: n, uid: string(pod.UID), pod: pod, seen: n.fleet.clock.Now(), mountWarned: map[string]time.Time{}}
 	w.snap.Store(pod)
 	for i := range pod.Spec.InitContainers {
 		w.init = append(w.init, newCtr(w, &pod.Spec.InitContainers[i], true))

@@ -307,3 +307,24 @@ func TestEnvFromTakesEveryKey(t *testing.T) {
 		t.Errorf("warnings: %+v", evs.Items)
 	}
 }
+
+// The downward API reads the kubelet's copy of the pod, whose annotations
+// also say where the kubelet got it and when it first saw it.
+func TestDownwardAnnotationsAreTheKubeletsCopy(t *testing.T) {
+	env := testkit.Start(t, testkit.WithNodes(1))
+	p := shellPod("dapi", `echo "$(cat /podinfo/annotations)"; echo "source=$SOURCE"; sleep 1000`)
+	p.Annotations = map[string]string{"team": "web"}
+	p.Spec.Containers[0].Env = []corev1.EnvVar{{Name: "SOURCE", ValueFrom: &corev1.EnvVarSource{
+		FieldRef: &corev1.ObjectFieldSelector{FieldPath: "metadata.annotations['kubernetes.io/config.source']"}}}}
+	p.Spec.Containers[0].VolumeMounts = []corev1.VolumeMount{{Name: "podinfo", MountPath: "/podinfo"}}
+	p.Spec.Volumes = []corev1.Volume{{Name: "podinfo", VolumeSource: corev1.VolumeSource{DownwardAPI: &corev1.DownwardAPIVolumeSource{
+		Items: []corev1.DownwardAPIVolumeFile{{Path: "annotations", FieldRef: &corev1.ObjectFieldSelector{FieldPath: "metadata.annotations"}}},
+	}}}}
+	seen := env.Clock().Now().UTC().Format(time.RFC3339Nano)
+	run(t, env, p)
+	env.Advance(10 * time.Second)
+	want := "kubernetes.io/config.seen=\"" + seen + "\"\nkubernetes.io/config.source=\"api\"\nteam=\"web\"\nsource=api\n"
+	if out := logs(t, env, "dapi", &corev1.PodLogOptions{}); out != want {
+		t.Errorf("printed:\n%s\nwant:\n%s", out, want)
+	}
+}
