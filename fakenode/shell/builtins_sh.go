@@ -26,6 +26,10 @@ func (i *interp) shMain(args, env []string, owner bool) int {
 	}
 	sh.initShellVars()
 	sh.owner = owner
+	// The shell goes by the name it was started with, "/bin/sh" in a pod
+	// whose command says so: $0 and its errors' prefix, as busybox ash.
+	invoked := args[0]
+	sh.arg0, sh.name = invoked, invoked
 	args, command, stdin, ok := sh.shOptions(args[1:])
 	if !ok {
 		return 2
@@ -34,7 +38,7 @@ func (i *interp) shMain(args, env []string, owner bool) int {
 	switch {
 	case command:
 		if len(args) == 0 {
-			fmt.Fprintln(i.stderr(), "sh: -c requires an argument")
+			fmt.Fprintf(i.stderr(), "%s: -c requires an argument\n", invoked)
 			return 2
 		}
 		src = args[0]
@@ -45,7 +49,7 @@ func (i *interp) shMain(args, env []string, owner bool) int {
 	case len(args) > 0 && !stdin:
 		b, err := i.c.FS.ReadFile(i.abs(args[0]))
 		if err != nil {
-			fmt.Fprintf(i.stderr(), "sh: can't open '%s': %s\n", args[0], errnoText(err))
+			fmt.Fprintf(i.stderr(), "%s: can't open '%s': %s\n", invoked, args[0], errnoText(err))
 			return 2
 		}
 		src = string(b)

@@ -161,6 +161,24 @@ func TestScripts(t *testing.T) {
 	}
 }
 
+// A shell started as /bin/sh (as most pods' commands start it) goes by
+// that name in $0 and in its errors, as busybox's does.
+func TestShellGoesByItsInvokedName(t *testing.T) {
+	e := newEnv(t)
+	p := e.start("/bin/sh", "-c", "nosuchcmd; echo $0")
+	e.settle()
+	<-p.Done()
+	if out, errOut := p.out.String(), p.err.String(); out != "/bin/sh\n" || errOut != "/bin/sh: nosuchcmd: not found\n" {
+		t.Errorf("stdout %q, stderr %q", out, errOut)
+	}
+	p = e.start("/bin/sh", "echo")
+	e.settle()
+	<-p.Done()
+	if errOut := p.err.String(); errOut != "/bin/sh: can't open 'echo': No such file or directory\n" {
+		t.Errorf("a script that is not there: stderr %q", errOut)
+	}
+}
+
 func TestSyntaxErrorStopsAtItsLine(t *testing.T) {
 	e := newEnv(t)
 	out, errOut, code := e.run("echo first\nif true; then\necho never\ndone\necho never either")

@@ -53,7 +53,8 @@ type testProc struct {
 }
 
 // sh starts sh -c script.
-func (e *env) sh(script string) *testProc { return e.start("/bin/sh", "-c", script) }
+// sh runs script as busybox.txt's recordings ran theirs: "sh -c SCRIPT".
+func (e *env) sh(script string) *testProc { return e.start("sh", "-c", script) }
 
 // settle waits until no process is busy.
 func (e *env) settle() {
