@@ -1,6 +1,7 @@
 package fakenode_test
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -160,6 +161,44 @@ func TestImagePullFailure(t *testing.T) {
 	if cs.State.Waiting == nil || cs.State.Waiting.Reason != "ImagePullBackOff" {
 		t.Errorf("while backing off: %+v", cs.State)
 	}
+	// The kubelet reports each failed start with a Failed event too.
+	evs, err := env.Client().CoreV1().Events("default").List(ctx, metav1.ListOptions{FieldSelector: "reason=Failed"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var msgs []string
+	for _, e := range evs.Items {
+		msgs = append(msgs, e.Message)
+	}
+	if !slices.Contains(msgs, "Error: ErrImagePull") || !slices.Contains(msgs, "Error: ImagePullBackOff") {
+		t.Errorf("Failed events %q", msgs)
+	}
+}
+
+// An absent image with pull policy Never is never pulled.
+func TestImageNeverPulled(t *testing.T) {
+	env := testkit.Start(t, testkit.WithNodes(1))
+	p := scripted("dapi-test-pod-container-vars", nil)
+	p.Spec.Containers[0].Image = "registry.example/absent:1.0"
+	p.Spec.Containers[0].ImagePullPolicy = corev1.PullNever
+	run(t, env, p)
+	env.Advance(10 * time.Second)
+	cs := status(t, env, "dapi-test-pod-container-vars").Status.ContainerStatuses[0]
+	if cs.State.Waiting == nil || cs.State.Waiting.Reason != "ErrImageNeverPull" {
+		t.Fatalf("container %+v", cs.State)
+	}
+	evs, err := env.Client().CoreV1().Events("default").List(ctx, metav1.ListOptions{FieldSelector: "type=Warning"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, e := range evs.Items {
+		got = append(got, e.Reason+": "+e.Message)
+	}
+	want := []string{`ErrImageNeverPull: Container image "registry.example/absent:1.0" is not present with pull policy of Never`, "Failed: Error: ErrImageNeverPull"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("warnings (-want +got):\n%s", diff)
+	}
 }
 
 // An image name that is not a valid reference (the seed's mySshImage:
@@ -204,6 +243,39 @@ func TestLogsOfAContainerWaitingToStart(t *testing.T) {
 	err := env.Client().CoreV1().Pods("default").GetLogs("javaweb-2", &corev1.PodLogOptions{Container: "tomcat"}).Do(ctx).Error()
 	if want := `container "tomcat" in pod "javaweb-2" is waiting to start: PodInitializing`; !apierrors.IsBadRequest(err) || err.Error() != want {
 		t.Errorf("logs: %q, want a Bad Request: %s", err, want)
+	}
+}
+
+// A shell container with its stdin open (the seed's shareProcessNamespace
+// pod, for kubectl attach) waits at its prompt instead of exiting; as PID
+// 1 it ignores SIGTERM, so deleting the pod takes the grace period.
+func TestShellWithStdinWaitsAtItsPrompt(t *testing.T) {
+	env := testkit.Start(t, testkit.WithNodes(1))
+	p := &corev1.Pod{ObjectMeta: metav1.ObjectMeta{Name: "nginx"}, Spec: corev1.PodSpec{
+		ShareProcessNamespace: ptr.To(true),
+		Containers: []corev1.Container{
+			{Name: "nginx", Image: "nginx"},
+			{Name: "shell", Image: "busybox", Stdin: true, TTY: true},
+		},
+	}}
+	run(t, env, p)
+	env.Advance(time.Minute)
+	got := status(t, env, "nginx")
+	for _, cs := range got.Status.ContainerStatuses {
+		if cs.State.Running == nil || cs.RestartCount != 0 || !cs.Ready {
+			t.Errorf("container %s: %+v, restarts %d", cs.Name, cs.State, cs.RestartCount)
+		}
+	}
+	if err := env.Client().CoreV1().Pods("default").Delete(ctx, "nginx", metav1.DeleteOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	env.Advance(20 * time.Second)
+	if _, err := env.Client().CoreV1().Pods("default").Get(ctx, "nginx", metav1.GetOptions{}); err != nil {
+		t.Fatalf("the shell ignores SIGTERM, so the pod is still terminating: %v", err)
+	}
+	env.Advance(15 * time.Second)
+	if _, err := env.Client().CoreV1().Pods("default").Get(ctx, "nginx", metav1.GetOptions{}); !apierrors.IsNotFound(err) {
+		t.Errorf("after the 30 s grace period: %v", err)
 	}
 }
 

@@ -30,7 +30,8 @@ type exitFunc func(exitStatus)
 
 // shellImages are images whose default command is a shell: without a
 // command they run sh with no input, which exits at once (as `kubectl run
-// --image=busybox` does, crash-looping).
+// --image=busybox` does, crash-looping), unless the container keeps its
+// stdin open.
 var shellImages = []string{"busybox", "alpine", "ubuntu", "debian", "centos", "fedora", "bash"}
 
 func isShellImage(image string) bool {
@@ -47,6 +48,21 @@ func isShellImage(image string) bool {
 		}
 	}
 	return false
+}
+
+// promptProcess is a shell image's sh with its stdin kept open (stdin:
+// true, for kubectl attach): it waits at its prompt until killed, and as
+// PID 1 it ignores SIGTERM, so it ends at the grace period's SIGKILL.
+type promptProcess struct {
+	once   sync.Once
+	onExit exitFunc
+	now    func() time.Time
+}
+
+func (p *promptProcess) signal(sig syscall.Signal) {
+	if sig == syscall.SIGKILL {
+		p.once.Do(func() { p.onExit(exitStatus{code: 137, signal: int32(syscall.SIGKILL), at: p.now()}) })
+	}
 }
 
 // serverProcess is the default behaviour of an image run without a

@@ -28,7 +28,10 @@ func (r *runtime) start(w *podWorker, c *ctr, env []corev1.EnvVar, onExit exitFu
 		return newTimedProcess(r.fleet.clock, b.RunFor, *b.ExitCode, onExit), nil
 	}
 	if len(c.spec.Command) == 0 && len(c.spec.Args) == 0 {
-		if isShellImage(c.spec.Image) {
+		switch {
+		case isShellImage(c.spec.Image) && c.spec.Stdin:
+			return &promptProcess{onExit: onExit, now: r.fleet.clock.Now}, nil
+		case isShellImage(c.spec.Image):
 			// sh with no input exits at once.
 			return newTimedProcess(r.fleet.clock, 0, 0, onExit), nil
 		}

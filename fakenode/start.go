@@ -65,6 +65,7 @@ func (w *podWorker) imageReady(c *ctr, now time.Time) bool {
 		msg := kubeletstatus.ImageNeverPullMessage(image)
 		c.rec.Waiting = &kubeletstatus.Waiting{Reason: kubeletstatus.ReasonErrImageNeverPull, Message: msg}
 		w.event(c, kubeletstatus.EventImageNeverPull(image))
+		w.event(c, kubeletstatus.EventFailed(kubeletstatus.ReasonErrImageNeverPull))
 		return false
 	case c.pulled:
 		// The pull this start waited for has finished.
@@ -79,6 +80,7 @@ func (w *podWorker) imageReady(c *ctr, now time.Time) bool {
 			Message: kubeletstatus.ImagePullBackOffMessage(image, c.pullErr),
 		}
 		w.event(c, kubeletstatus.EventPullBackOff(image))
+		w.event(c, kubeletstatus.EventFailed(kubeletstatus.ReasonImagePullBackOff))
 		c.addTimer(w.after(c.pullBackoff.PullAt().Sub(now)))
 		return false
 	}
