@@ -57,8 +57,9 @@ func (w *podWorker) runPostStart(c *ctr) {
 			return
 		}
 		w.event(c, kubeletstatus.EventPostStartHookFailed())
-		w.event(c, kubeletstatus.EventKilling(kubeletstatus.EventReasonFailedPostStartHook))
-		c.kill(sigKill)
+		// As a failed probe's: with the pod's grace period and the
+		// preStop hook, not at once.
+		w.killContainer(c, kubeletstatus.EventReasonFailedPostStartHook, podGrace(w.podNow()))
 	})
 }
 

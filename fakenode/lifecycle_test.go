@@ -279,6 +279,34 @@ func TestShellWithStdinWaitsAtItsPrompt(t *testing.T) {
 	}
 }
 
+// A failed postStart hook kills the container as a failed liveness probe
+// does: SIGTERM, which sleep as PID 1 ignores, then SIGKILL when the
+// pod's grace period is over; then the restart policy restarts it.
+func TestFailedPostStartHookKillsGracefully(t *testing.T) {
+	env := testkit.Start(t, testkit.WithNodes(1))
+	p := shellPod("lifecycle-demo", "sleep 3600")
+	p.Spec.Containers[0].Lifecycle = &corev1.Lifecycle{PostStart: &corev1.LifecycleHandler{
+		Exec: &corev1.ExecAction{Command: []string{"/bin/sh", "-c", "echo Hello > /usr/share/message"}}}}
+	run(t, env, p)
+	env.Advance(20 * time.Second)
+	cs := status(t, env, "lifecycle-demo").Status.ContainerStatuses[0]
+	if cs.State.Running == nil || cs.RestartCount != 0 {
+		t.Fatalf("within the grace period: %+v, restarts %d", cs.State, cs.RestartCount)
+	}
+	env.Advance(20 * time.Second)
+	cs = status(t, env, "lifecycle-demo").Status.ContainerStatuses[0]
+	if last := cs.LastTerminationState.Terminated; cs.RestartCount != 1 || last == nil || last.ExitCode != 137 {
+		t.Errorf("after the grace period: restarts %d, last %+v", cs.RestartCount, cs.LastTerminationState)
+	}
+	evs, err := env.Client().CoreV1().Events("default").List(ctx, metav1.ListOptions{FieldSelector: "reason=Killing"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(evs.Items) == 0 || evs.Items[0].Message != "FailedPostStartHook" {
+		t.Errorf("Killing events %+v", evs.Items)
+	}
+}
+
 func TestMissingConfigMapBlocksTheContainer(t *testing.T) {
 	env := testkit.Start(t, testkit.WithNodes(1))
 	p := scripted("configured", nil)

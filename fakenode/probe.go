@@ -143,14 +143,20 @@ func (p *prober) record(w *podWorker, ok bool, output string) {
 // failed; the restart policy then brings it back. The kill uses the
 // probe's terminationGracePeriodSeconds, else the pod's.
 func (w *podWorker) restartUnhealthy(c *ctr, message string, spec *corev1.Probe) {
-	w.event(c, kubeletstatus.EventKilling(message))
 	c.stopProbes()
 	grace := podGrace(w.podNow())
 	if spec.TerminationGracePeriodSeconds != nil {
 		grace = time.Duration(*spec.TerminationGracePeriodSeconds) * time.Second
 	}
+	w.killContainer(c, message, grace)
+}
+
+// killContainer is the kubelet's killContainer for one container of a
+// running pod: the Killing event with message, the preStop hook, SIGTERM,
+// and SIGKILL once grace has passed.
+func (w *podWorker) killContainer(c *ctr, message string, grace time.Duration) {
 	deadline := w.now().Add(grace)
-	w.stopContainer(c, deadline)
+	w.stopContainer(c, deadline, message)
 	proc := c.proc
 	c.addTimer(w.node.fleet.clock.AfterFunc(grace, func() {
 		w.node.fleet.goTracked(func(context.Context) {

@@ -32,19 +32,20 @@ func (w *podWorker) beginTermination(ctx context.Context, now time.Time, grace t
 		})
 	})
 	for _, c := range w.containers {
-		w.stopContainer(c, deadline)
+		w.stopContainer(c, deadline, kubeletstatus.KillingStopping(c.spec.Name))
 	}
 	if w.regularStopped() {
 		w.stopSidecars(deadline)
 	}
 }
 
-// stopContainer runs the container's preStop hook, then sends SIGTERM.
-func (w *podWorker) stopContainer(c *ctr, deadline time.Time) {
+// stopContainer reports the kill with message (the Killing event), runs
+// the container's preStop hook, then sends SIGTERM.
+func (w *podWorker) stopContainer(c *ctr, deadline time.Time, message string) {
 	if !c.running() || c.stopping {
 		return
 	}
-	w.event(c, kubeletstatus.EventKilling(kubeletstatus.KillingStopping(c.spec.Name)))
+	w.event(c, kubeletstatus.EventKilling(message))
 	if c.spec.Lifecycle == nil || c.spec.Lifecycle.PreStop == nil {
 		c.kill(sigTerm)
 		return
@@ -65,7 +66,7 @@ func (w *podWorker) regularStopped() bool {
 func (w *podWorker) stopSidecars(deadline time.Time) {
 	for i := len(w.init) - 1; i >= 0; i-- {
 		if c := w.init[i]; c.sidecar() {
-			w.stopContainer(c, deadline)
+			w.stopContainer(c, deadline, kubeletstatus.KillingStopping(c.spec.Name))
 		}
 	}
 }
