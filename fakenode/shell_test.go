@@ -328,3 +328,19 @@ func TestDownwardAnnotationsAreTheKubeletsCopy(t *testing.T) {
 		t.Errorf("printed:\n%s\nwant:\n%s", out, want)
 	}
 }
+
+// The runtime gives a container HOME when neither image nor pod does.
+func TestContainerHasAHome(t *testing.T) {
+	env := testkit.Start(t, testkit.WithNodes(1))
+	run(t, env, shellPod("home", `echo "home=$HOME"; cd; pwd; sleep 1000`))
+	p := shellPod("elsewhere", `echo "home=$HOME"; sleep 1000`)
+	p.Spec.Containers[0].Env = []corev1.EnvVar{{Name: "HOME", Value: "/data"}}
+	run(t, env, p)
+	env.Advance(10 * time.Second)
+	if out := logs(t, env, "home", &corev1.PodLogOptions{}); out != "home=/root\n/root\n" {
+		t.Errorf("printed %q", out)
+	}
+	if out := logs(t, env, "elsewhere", &corev1.PodLogOptions{}); out != "home=/data\n" {
+		t.Errorf("with HOME set in the pod: %q", out)
+	}
+}

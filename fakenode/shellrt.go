@@ -33,7 +33,10 @@ func (r *runtime) startShell(w *podWorker, c *ctr, env []corev1.EnvVar, onExit e
 	}
 	vars := map[string]string{}
 	var envList []string
-	envList = append(envList, "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "HOSTNAME="+w.hostname())
+	// PATH from the image, HOSTNAME from the runtime, and HOME as runc
+	// sets it when nothing else does: the user's home from /etc/passwd,
+	// /root for the root user the simulated containers run as.
+	envList = append(envList, "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "HOSTNAME="+w.hostname(), "HOME=/root")
 	for _, e := range env {
 		vars[e.Name] = e.Value
 		envList = append(envList, e.Name+"="+e.Value)
