@@ -162,17 +162,24 @@ func TestImagePullFailure(t *testing.T) {
 		t.Errorf("while backing off: %+v", cs.State)
 	}
 	// The kubelet reports each failed start with a Failed event too.
-	evs, err := env.Client().CoreV1().Events("default").List(ctx, metav1.ListOptions{FieldSelector: "reason=Failed"})
+	msgs := eventTexts(t, env, "reason=Failed")
+	if !slices.Contains(msgs, "Failed: Error: ErrImagePull") || !slices.Contains(msgs, "Failed: Error: ImagePullBackOff") {
+		t.Errorf("Failed events %q", msgs)
+	}
+}
+
+// eventTexts lists the events that selector selects as "Reason: Message".
+func eventTexts(t *testing.T, env *testkit.Env, selector string) []string {
+	t.Helper()
+	evs, err := env.Client().CoreV1().Events("default").List(ctx, metav1.ListOptions{FieldSelector: selector})
 	if err != nil {
 		t.Fatal(err)
 	}
-	var msgs []string
+	var out []string
 	for _, e := range evs.Items {
-		msgs = append(msgs, e.Message)
+		out = append(out, e.Reason+": "+e.Message)
 	}
-	if !slices.Contains(msgs, "Error: ErrImagePull") || !slices.Contains(msgs, "Error: ImagePullBackOff") {
-		t.Errorf("Failed events %q", msgs)
-	}
+	return out
 }
 
 // An absent image with pull policy Never is never pulled.
@@ -187,16 +194,8 @@ func TestImageNeverPulled(t *testing.T) {
 	if cs.State.Waiting == nil || cs.State.Waiting.Reason != "ErrImageNeverPull" {
 		t.Fatalf("container %+v", cs.State)
 	}
-	evs, err := env.Client().CoreV1().Events("default").List(ctx, metav1.ListOptions{FieldSelector: "type=Warning"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var got []string
-	for _, e := range evs.Items {
-		got = append(got, e.Reason+": "+e.Message)
-	}
 	want := []string{`ErrImageNeverPull: Container image "registry.example/absent:1.0" is not present with pull policy of Never`, "Failed: Error: ErrImageNeverPull"}
-	if diff := cmp.Diff(want, got); diff != "" {
+	if diff := cmp.Diff(want, eventTexts(t, env, "type=Warning")); diff != "" {
 		t.Errorf("warnings (-want +got):\n%s", diff)
 	}
 }
@@ -217,16 +216,8 @@ func TestInvalidImageName(t *testing.T) {
 	if got.Status.Phase != corev1.PodPending || cs.State.Waiting == nil || cs.State.Waiting.Reason != "InvalidImageName" || cs.State.Waiting.Message != msg {
 		t.Fatalf("phase %s, container %+v", got.Status.Phase, cs.State)
 	}
-	evs, err := env.Client().CoreV1().Events("default").List(ctx, metav1.ListOptions{FieldSelector: "involvedObject.name=secret-test-pod,type=Warning"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var reasons []string
-	for _, e := range evs.Items {
-		reasons = append(reasons, e.Reason+": "+e.Message)
-	}
 	want := []string{"InspectFailed: " + msg, "Failed: Error: InvalidImageName"}
-	if diff := cmp.Diff(want, reasons); diff != "" {
+	if diff := cmp.Diff(want, eventTexts(t, env, "involvedObject.name=secret-test-pod,type=Warning")); diff != "" {
 		t.Errorf("warnings (-want +got):\n%s", diff)
 	}
 }
@@ -298,12 +289,8 @@ func TestFailedPostStartHookKillsGracefully(t *testing.T) {
 	if last := cs.LastTerminationState.Terminated; cs.RestartCount != 1 || last == nil || last.ExitCode != 137 {
 		t.Errorf("after the grace period: restarts %d, last %+v", cs.RestartCount, cs.LastTerminationState)
 	}
-	evs, err := env.Client().CoreV1().Events("default").List(ctx, metav1.ListOptions{FieldSelector: "reason=Killing"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(evs.Items) == 0 || evs.Items[0].Message != "FailedPostStartHook" {
-		t.Errorf("Killing events %+v", evs.Items)
+	if evs := eventTexts(t, env, "reason=Killing"); len(evs) == 0 || evs[0] != "Killing: FailedPostStartHook" {
+		t.Errorf("Killing events %q", evs)
 	}
 }
 

@@ -255,13 +255,9 @@ func TestSecretVolumeNeedsItsItemsKeys(t *testing.T) {
 	if cs := strict.Status.ContainerStatuses; len(cs) != 1 || cs[0].State.Waiting == nil || cs[0].State.Waiting.Reason != "ContainerCreating" {
 		t.Errorf("strict container %+v, want waiting in ContainerCreating", cs)
 	}
-	evs, err := env.Client().CoreV1().Events("default").List(ctx, metav1.ListOptions{FieldSelector: "reason=FailedMount,involvedObject.name=strict"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := `MountVolume.SetUp failed for volume "v" : references non-existent secret key: password`
-	if len(evs.Items) == 0 || evs.Items[0].Message != want {
-		t.Errorf("FailedMount events %+v, want: %s", evs.Items, want)
+	want := `FailedMount: MountVolume.SetUp failed for volume "v" : references non-existent secret key: password`
+	if evs := eventTexts(t, env, "reason=FailedMount,involvedObject.name=strict"); len(evs) == 0 || evs[0] != want {
+		t.Errorf("FailedMount events %q, want: %s", evs, want)
 	}
 	if out := logs(t, env, "lenient", &corev1.PodLogOptions{}); !strings.Contains(out, "user=admin\n") || !strings.Contains(out, "pass=\n") {
 		t.Errorf("the optional volume's pod printed %q, want the user and no pass file", out)
@@ -299,12 +295,8 @@ func TestEnvFromTakesEveryKey(t *testing.T) {
 	if out := logs(t, env, "secret-test-pod", &corev1.PodLogOptions{}); out != want {
 		t.Errorf("environment:\n%s\nwant:\n%s", out, want)
 	}
-	evs, err := env.Client().CoreV1().Events("default").List(ctx, metav1.ListOptions{FieldSelector: "type=Warning"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(evs.Items) != 0 {
-		t.Errorf("warnings: %+v", evs.Items)
+	if evs := eventTexts(t, env, "type=Warning"); len(evs) != 0 {
+		t.Errorf("warnings: %q", evs)
 	}
 }
 
