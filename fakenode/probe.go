@@ -151,24 +151,6 @@ func (w *podWorker) restartUnhealthy(c *ctr, message string, spec *corev1.Probe)
 	w.killContainer(c, message, grace)
 }
 
-// killContainer is the kubelet's killContainer for one container of a
-// running pod: the Killing event with message, the preStop hook, SIGTERM,
-// and SIGKILL once grace has passed.
-func (w *podWorker) killContainer(c *ctr, message string, grace time.Duration) {
-	deadline := w.now().Add(grace)
-	w.stopContainer(c, deadline, message)
-	proc := c.proc
-	c.addTimer(w.node.fleet.clock.AfterFunc(grace, func() {
-		w.node.fleet.goTracked(func(context.Context) {
-			w.mu.Lock()
-			defer w.mu.Unlock()
-			if c.proc == proc && proc != nil {
-				c.kill(sigKill)
-			}
-		})
-	}))
-}
-
 // probeOutput formats what a failing exec probe printed, as the kubelet
 // puts it in the Unhealthy event.
 func probeOutput(out string, code int) string {

@@ -50,34 +50,29 @@ func isShellImage(image string) bool {
 	return false
 }
 
-// promptProcess is a shell image's sh with its stdin kept open (stdin:
-// true, for kubectl attach): it waits at its prompt until killed, and as
-// PID 1 it ignores SIGTERM, so it ends at the grace period's SIGKILL.
-type promptProcess struct {
-	once   sync.Once
-	onExit exitFunc
-	now    func() time.Time
-}
-
-func (p *promptProcess) signal(sig syscall.Signal) {
-	if sig == syscall.SIGKILL {
-		p.once.Do(func() { p.onExit(exitStatus{code: 137, signal: int32(syscall.SIGKILL), at: p.now()}) })
-	}
-}
-
 // serverProcess is the default behaviour of an image run without a
 // command (nginx, redis, ...): it runs until stopped and shuts down
-// cleanly, exit code 0, on SIGTERM.
+// cleanly, exit code 0, on SIGTERM. With ignoresTerm it is a shell
+// image's sh with its stdin kept open (stdin: true, for kubectl attach):
+// it waits at its prompt and, as PID 1, ignores SIGTERM, so it ends at the
+// grace period's SIGKILL.
 type serverProcess struct {
-	once   sync.Once
-	onExit exitFunc
-	now    func() time.Time
+	once        sync.Once
+	onExit      exitFunc
+	now         func() time.Time
+	ignoresTerm bool
 }
 
 func (p *serverProcess) signal(sig syscall.Signal) {
-	code := int32(0)
-	if sig == syscall.SIGKILL {
-		code = 137
+	st := exitStatus{}
+	switch {
+	case sig == syscall.SIGKILL:
+		st.code, st.signal = 137, int32(syscall.SIGKILL)
+	case p.ignoresTerm:
+		return
 	}
-	p.once.Do(func() { p.onExit(exitStatus{code: code, at: p.now()}) })
+	p.once.Do(func() {
+		st.at = p.now()
+		p.onExit(st)
+	})
 }

@@ -30,7 +30,7 @@ func (r *runtime) start(w *podWorker, c *ctr, env []corev1.EnvVar, onExit exitFu
 	if len(c.spec.Command) == 0 && len(c.spec.Args) == 0 {
 		switch {
 		case isShellImage(c.spec.Image) && c.spec.Stdin:
-			return &promptProcess{onExit: onExit, now: r.fleet.clock.Now}, nil
+			return &serverProcess{onExit: onExit, now: r.fleet.clock.Now, ignoresTerm: true}, nil
 		case isShellImage(c.spec.Image):
 			// sh with no input exits at once.
 			return newTimedProcess(r.fleet.clock, 0, 0, onExit), nil

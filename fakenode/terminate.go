@@ -54,6 +54,24 @@ func (w *podWorker) stopContainer(c *ctr, deadline time.Time, message string) {
 	w.runPreStop(c, deadline)
 }
 
+// killContainer is the kubelet's killContainer for one container of a
+// running pod: the Killing event with message, the preStop hook, SIGTERM,
+// and SIGKILL once grace has passed.
+func (w *podWorker) killContainer(c *ctr, message string, grace time.Duration) {
+	deadline := w.now().Add(grace)
+	w.stopContainer(c, deadline, message)
+	proc := c.proc
+	c.addTimer(w.node.fleet.clock.AfterFunc(grace, func() {
+		w.node.fleet.goTracked(func(context.Context) {
+			w.mu.Lock()
+			defer w.mu.Unlock()
+			if c.proc == proc && proc != nil {
+				c.kill(sigKill)
+			}
+		})
+	}))
+}
+
 func (w *podWorker) regularStopped() bool {
 	for _, c := range w.containers {
 		if c.running() {
